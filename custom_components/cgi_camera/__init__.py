@@ -1,0 +1,1 @@
+"""The CGI Camera integration."""

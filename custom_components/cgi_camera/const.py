@@ -1,0 +1,5 @@
+"""Constants for the CGI Camera integration."""
+
+from typing import Final
+
+DOMAIN: Final = "cgi_camera"
