@@ -1,6 +1,6 @@
 """Start simulators and a real Home Assistant with CGI Camera set up.
 
-Used by scripts/develop (interactively) and by the benchmarks and the browser
+Used by scripts/develop (interactively), and by the benchmarks and the browser
 check, which need the same environment. Everything runs on loopback.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 import json
 import os
@@ -17,18 +18,15 @@ import signal
 import socket
 import subprocess
 import sys
-from typing import Any
+from typing import IO, Any
 
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = ROOT / "config"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-HA_PORT = 8123
-HA_URL = f"http://localhost:{HA_PORT}"
-CLIENT_ID = f"{HA_URL}/"
-OWNER_FILE = CONFIG_DIR / ".develop-owner.json"
 DOMAIN = "cgi_camera"
+CAMERA_USER = "root"
+CAMERA_PASSWORD = "pass"  # the simulator's documented default, not a secret
 
 
 @dataclass(frozen=True)
@@ -37,36 +35,31 @@ class SimulatedDevice:
 
     label: str
     port: int
-    options: tuple[str, ...]
+    options: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         """Where the simulator listens."""
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def command(self) -> list[str]:
+        """The command line that starts it."""
+        port = ["--port", str(self.port)]
+        return [str(PYTHON), "-m", "simulator", *port, *self.options]
 
-DEVICES = (
-    SimulatedDevice(
-        "PTZ camera",
-        8081,
-        ("--inputs", "2", "--outputs", "2", "--mac", "00:40:8C:00:00:01"),
-    ),
-    SimulatedDevice(
-        "Video server",
-        8082,
-        (
-            "--sources",
-            "4",
-            "--inputs",
-            "4",
-            "--outputs",
-            "1",
-            "--no-ptz",
-            "--no-sd",
-            "--no-audio",
-            "--mac",
-            "00:40:8C:00:00:02",
-        ),
+
+PTZ_CAMERA = SimulatedDevice(
+    "PTZ camera",
+    8081,
+    ("--inputs", "2", "--outputs", "2", "--mac", "00:40:8C:00:00:01"),
+)
+VIDEO_SERVER = SimulatedDevice(
+    "Video server",
+    8082,
+    (
+        *("--sources", "4", "--inputs", "4", "--outputs", "1"),
+        *("--no-ptz", "--no-sd", "--no-audio", "--mac", "00:40:8C:00:00:02"),
     ),
 )
 
@@ -77,156 +70,158 @@ def port_is_free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def link_integration() -> None:
-    """Let Home Assistant find the integration through a link, not a copy."""
-    target = CONFIG_DIR / "custom_components" / DOMAIN
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_symlink():
-        target.symlink_to(ROOT / "custom_components" / DOMAIN)
-
-
 @dataclass
-class DevEnvironment:
-    """The simulators, Home Assistant, and an owner token."""
+class Processes:
+    """Child processes, each in its own session so that one signal stops it all."""
 
-    devices: tuple[SimulatedDevice, ...] = DEVICES
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    owner: dict[str, str] = field(default_factory=dict)
-    token: str = ""
+    running: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def start_processes(self) -> None:
-        """Start the simulators, then Home Assistant."""
-        busy = [d.port for d in self.devices if not port_is_free(d.port)]
-        if not port_is_free(HA_PORT):
-            busy.insert(0, HA_PORT)
-        if busy:
-            raise SystemExit(
-                f"develop: port(s) {', '.join(map(str, busy))} already in use. "
-                "Stop whatever listens there (another scripts/develop?) and retry."
-            )
-        for device in self.devices:
-            self._spawn(
-                [
-                    str(PYTHON),
-                    "-m",
-                    "simulator",
-                    "--port",
-                    str(device.port),
-                    *device.options,
-                ]
-            )
-        link_integration()
-        log = (CONFIG_DIR / "home-assistant-develop.log").open("ab")
-        self._spawn(
-            [str(PYTHON), "-m", "homeassistant", "-c", str(CONFIG_DIR)], stdout=log
+    def spawn(self, command: Sequence[str], log: IO[bytes] | None = None) -> int:
+        """Start a command; return its pid."""
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT if log else None,
+            start_new_session=True,
         )
+        self.running.append(process)
+        return process.pid
 
-    def _spawn(self, command: list[str], stdout: Any = None) -> None:
-        self.processes.append(
-            subprocess.Popen(
-                command,
-                cwd=ROOT,
-                stdout=stdout,
-                stderr=subprocess.STDOUT if stdout else None,
-                start_new_session=True,
-            )
-        )
+    def check_alive(self, hint: str) -> None:
+        """Fail loudly when a child died."""
+        for process in self.running:
+            if process.poll() is not None:
+                command = " ".join(map(str, process.args))  # type: ignore[arg-type]
+                raise SystemExit(
+                    f"{command} exited with {process.returncode}; see {hint}"
+                )
 
     def stop(self) -> None:
-        """Stop every process this environment started, and wait for each."""
-        for process in self.processes:
+        """Stop every child and wait for it."""
+        for process in self.running:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
+        for process in self.running:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        self.processes.clear()
+        self.running.clear()
 
-    async def wait_until_up(self, session: aiohttp.ClientSession) -> None:
-        """Wait for the simulators and Home Assistant's HTTP API to answer."""
-        urls = [f"{d.url}/_sim/state" for d in self.devices]
-        urls.append(f"{HA_URL}/api/onboarding")
-        for url in urls:
-            for _ in range(600):
-                self._check_alive()
-                try:
-                    async with session.get(url) as response:
-                        if response.status < 500:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.5)
-            else:
-                raise SystemExit(f"develop: {url} did not come up")
 
-    def _check_alive(self) -> None:
-        for process in self.processes:
-            if process.poll() is not None:
-                raise SystemExit(
-                    f"develop: {' '.join(map(str, process.args))} exited with "
-                    f"{process.returncode}; see config/home-assistant-develop.log"
-                )
+@dataclass
+class HomeAssistant:
+    """A Home Assistant process on a config directory, driven over its APIs."""
+
+    config_dir: Path
+    port: int = 8123
+    owner: dict[str, str] = field(default_factory=dict)
+    token: str = ""
+    pid: int = 0
+
+    @property
+    def url(self) -> str:
+        """Where Home Assistant listens."""
+        return f"http://localhost:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        """Home Assistant's output."""
+        return self.config_dir / "home-assistant-develop.log"
+
+    def start(self, processes: Processes) -> None:
+        """Link the integration in and start Home Assistant."""
+        if not port_is_free(self.port):
+            raise SystemExit(
+                f"port {self.port} is already in use: another Home Assistant "
+                "(or scripts/develop) is running. Stop it and try again."
+            )
+        self.link_component(ROOT / "custom_components" / DOMAIN)
+        log = self.log_path.open("ab")
+        command = [str(PYTHON), "-m", "homeassistant", "-c", str(self.config_dir)]
+        self.pid = processes.spawn(command, log)
+
+    def link_component(self, source: Path) -> None:
+        """Let Home Assistant find a custom component through a link, not a copy."""
+        target = self.config_dir / "custom_components" / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_symlink():
+            target.symlink_to(source)
+
+    async def wait_until_up(
+        self, session: aiohttp.ClientSession, processes: Processes, url: str
+    ) -> None:
+        """Poll a URL until it answers; startup has no event to wait for."""
+        for _ in range(1200):
+            processes.check_alive(str(self.log_path))
+            try:
+                async with session.get(url) as response:
+                    if response.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.25)
+        raise SystemExit(f"{url} did not come up")
+
+    @property
+    def owner_file(self) -> Path:
+        """Where the owner's generated credentials are kept (mode 0600)."""
+        return self.config_dir / ".develop-owner.json"
+
+    @property
+    def client_id(self) -> str:
+        """The OAuth client id of this script."""
+        return f"{self.url}/"
 
     async def onboard(self, session: aiohttp.ClientSession) -> None:
         """Create the owner on a new instance, or log in on a known one."""
-        async with session.get(f"{HA_URL}/api/onboarding") as response:
+        async with session.get(f"{self.url}/api/onboarding") as response:
             steps = {s["step"]: s["done"] for s in await response.json()}
         if not steps.get("user", True):
             self.owner = {"username": "dev", "password": secrets.token_urlsafe(12)}
-            OWNER_FILE.write_text(json.dumps(self.owner))
-            OWNER_FILE.chmod(0o600)
-            payload = {
-                "client_id": CLIENT_ID,
-                "name": "Developer",
-                "language": "en",
-                **self.owner,
-            }
+            self.owner_file.write_text(json.dumps(self.owner))
+            self.owner_file.chmod(0o600)
+            payload = {"client_id": self.client_id, "name": "Developer"}
+            payload |= {"language": "en", **self.owner}
             async with session.post(
-                f"{HA_URL}/api/onboarding/users", json=payload
+                f"{self.url}/api/onboarding/users", json=payload
             ) as response:
                 code = (await response.json())["auth_code"]
         else:
-            self.owner = json.loads(OWNER_FILE.read_text())
+            self.owner = json.loads(self.owner_file.read_text())
             code = await self._login(session)
         self.token = await self._token(session, code)
-        for step, path, payload in (
-            ("core_config", "core_config", {}),
-            ("analytics", "analytics", {}),
-            (
-                "integration",
-                "integration",
-                {"client_id": CLIENT_ID, "redirect_uri": f"{HA_URL}/?auth_callback=1"},
-            ),
+        redirect = {"client_id": self.client_id, "redirect_uri": f"{self.url}/?x=1"}
+        for step, payload in (
+            ("core_config", {}),
+            ("analytics", {}),
+            ("integration", redirect),
         ):
             if not steps.get(step, True):
-                await self.api(session, "post", f"/api/onboarding/{path}", payload)
+                await self.api(session, "post", f"/api/onboarding/{step}", payload)
 
     async def _login(self, session: aiohttp.ClientSession) -> str:
         flow_payload = {
-            "client_id": CLIENT_ID,
+            "client_id": self.client_id,
             "handler": ["homeassistant", None],
-            "redirect_uri": f"{HA_URL}/?auth_callback=1",
+            "redirect_uri": f"{self.url}/?x=1",
         }
         async with session.post(
-            f"{HA_URL}/auth/login_flow", json=flow_payload
+            f"{self.url}/auth/login_flow", json=flow_payload
         ) as response:
             flow_id = (await response.json())["flow_id"]
         async with session.post(
-            f"{HA_URL}/auth/login_flow/{flow_id}",
-            json={"client_id": CLIENT_ID, **self.owner},
+            f"{self.url}/auth/login_flow/{flow_id}",
+            json={"client_id": self.client_id, **self.owner},
         ) as response:
             return str((await response.json())["result"])
 
     async def _token(self, session: aiohttp.ClientSession, code: str) -> str:
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": CLIENT_ID,
-        }
-        async with session.post(f"{HA_URL}/auth/token", data=form) as response:
+        form = {"grant_type": "authorization_code", "code": code}
+        form["client_id"] = self.client_id
+        async with session.post(f"{self.url}/auth/token", data=form) as response:
             return str((await response.json())["access_token"])
 
     async def api(
@@ -239,68 +234,75 @@ class DevEnvironment:
         """Call Home Assistant's REST API as the owner."""
         headers = {"Authorization": f"Bearer {self.token}"}
         async with session.request(
-            method, f"{HA_URL}{path}", json=payload, headers=headers
+            method, f"{self.url}{path}", json=payload, headers=headers
         ) as response:
             response.raise_for_status()
             return await response.json()
 
-    async def add_devices(self, session: aiohttp.ClientSession) -> None:
-        """Add each simulator through the integration's real config flow."""
-        entries = await self.api(
-            session, "get", f"/api/config/config_entries/entry?domain={DOMAIN}"
+    async def add_device(
+        self, session: aiohttp.ClientSession, device: SimulatedDevice
+    ) -> dict[str, Any]:
+        """Add one simulator through the integration's real config flow."""
+        flow = await self.api(
+            session, "post", "/api/config/config_entries/flow", {"handler": DOMAIN}
         )
-        configured = {entry["title"] for entry in entries}
-        for device in self.devices:
-            if len(configured) >= len(self.devices):
-                break
-            flow = await self.api(
-                session,
-                "post",
-                "/api/config/config_entries/flow",
-                {"handler": DOMAIN, "show_advanced_options": False},
-            )
-            result = await self.api(
-                session,
-                "post",
-                f"/api/config/config_entries/flow/{flow['flow_id']}",
-                {
-                    "host": "127.0.0.1",
-                    "port": device.port,
-                    "https": False,
-                    "verify_ssl": False,
-                    "username": "root",
-                    "password": "pass",
-                },
-            )
-            print(
-                f"develop: {device.label}: config flow answered {result['type']}"
-                f" ({result.get('reason') or result.get('title')})"
-            )
+        user_input = {"host": "127.0.0.1", "port": device.port, "https": False}
+        user_input |= {"username": CAMERA_USER, "password": CAMERA_PASSWORD}
+        result: dict[str, Any] = await self.api(
+            session,
+            "post",
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            user_input,
+        )
+        return result
+
+
+@dataclass
+class DevEnvironment:
+    """The simulators, Home Assistant with the devices set up, and an owner."""
+
+    devices: tuple[SimulatedDevice, ...] = (PTZ_CAMERA, VIDEO_SERVER)
+    home_assistant: HomeAssistant = field(
+        default_factory=lambda: HomeAssistant(ROOT / "config")
+    )
+    processes: Processes = field(default_factory=Processes)
 
     async def start(self) -> None:
         """Start everything and set the devices up."""
-        self.start_processes()
+        busy = [d.port for d in self.devices if not port_is_free(d.port)]
+        if busy:
+            raise SystemExit(f"port(s) {busy} already in use: stop what runs there")
+        for device in self.devices:
+            self.processes.spawn(device.command)
+        self.home_assistant.start(self.processes)
+        ha = self.home_assistant
         async with aiohttp.ClientSession() as session:
-            await self.wait_until_up(session)
-            await self.onboard(session)
-            await self.add_devices(session)
+            for device in self.devices:
+                await ha.wait_until_up(
+                    session, self.processes, f"{device.url}/_sim/state"
+                )
+            await ha.wait_until_up(session, self.processes, f"{ha.url}/api/onboarding")
+            await ha.onboard(session)
+            for device in self.devices:
+                result = await ha.add_device(session, device)
+                outcome = result.get("title") or result.get("reason")
+                print(f"{device.label}: {result['type']} ({outcome})")
 
 
 def print_welcome(env: DevEnvironment) -> None:
     """Say what to open and how to poke the simulators."""
-    print(f"""
-Home Assistant: {HA_URL}
-  owner user name: {env.owner["username"]}
-  owner password:  {env.owner["password"]}
-Simulators:""")
+    ha = env.home_assistant
+    print(f"\nHome Assistant: {ha.url}")
+    print(f"  owner user name: {ha.owner['username']}")
+    print(f"  owner password:  {ha.owner['password']}")
+    print("Simulated devices (camera API user root, password pass):")
     for device in env.devices:
-        print(f"  {device.label}: {device.url}  (camera API user root, password pass)")
-    first = env.devices[0]
-    print(f"""
-Toggle input 1 of the {first.label}:
-  curl -X POST '{first.url}/_sim/input/1?state=toggle'
-Home Assistant's log: config/home-assistant-develop.log
-Press Ctrl-C to stop everything.""")
+        print(f"  {device.label}: {device.url}")
+    first = env.devices[0].url
+    print("\nToggle input 1 of the PTZ camera, and watch its binary_sensor:")
+    print(f"  curl -X POST '{first}/_sim/input/1?state=toggle'")
+    print(f"Home Assistant's log: {ha.log_path.relative_to(ROOT)}")
+    print("Press Ctrl-C to stop everything.")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -322,7 +324,7 @@ def main() -> None:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("develop: stopping", file=sys.stderr)
-        env.stop()
+        env.processes.stop()
 
 
 if __name__ == "__main__":
