@@ -9,11 +9,24 @@ import custom_components.cgi_camera  # noqa: F401  # isort: skip
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from simulator import Simulator, SimulatorConfig
+from tests.helpers import SetupIntegration, setup_integration
 
 type SimulatorFactory = Callable[..., Awaitable[Simulator]]
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialise with Home Assistant's extension (ids, dates and tokens as ANY).
+
+    The plugin defines the same fixture, but syrupy's own one may win.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -36,3 +49,27 @@ async def simulator_factory() -> AsyncIterator[SimulatorFactory]:
 async def simulator(simulator_factory: SimulatorFactory) -> Simulator:
     """A PTZ camera with SD card, two inputs, two relays and audio."""
     return await simulator_factory()
+
+
+@pytest.fixture(autouse=True)
+def auto_socket_enabled(socket_enabled: None) -> None:
+    """Allow sockets: the simulator listens on 127.0.0.1 (connects stay local).
+
+    The test plugin disables socket creation and only allows connecting to
+    127.0.0.1; the simulator needs a listening socket.
+    """
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/cgi_camera in every test."""
+
+
+@pytest.fixture
+def setup(hass: HomeAssistant) -> SetupIntegration:
+    """Return a coroutine function that sets the integration up for a simulator."""
+
+    async def _setup(sim: Simulator, **kwargs: Any) -> Any:
+        return await setup_integration(hass, sim, **kwargs)
+
+    return _setup

@@ -1,0 +1,70 @@
+"""Async client for the CGI camera HTTP API (no Home Assistant imports)."""
+
+from .client import CameraClient, sanitise_filename
+from .digest import DigestAuth, compute_response, parse_www_authenticate
+from .errors import (
+    CameraAuthenticationError,
+    CameraBusyError,
+    CameraConnectionError,
+    CameraError,
+    CameraForbiddenError,
+    CameraNotFoundError,
+    CameraRequestRefusedError,
+    CameraResponseError,
+    CameraTimeoutError,
+    CameraValueError,
+)
+from .io import PortMapper, PulseSequence
+from .models import (
+    RESOLUTION_SIZES,
+    RESOLUTIONS,
+    BackupInfo,
+    Capabilities,
+    DeviceInfo,
+    ImageSize,
+    IoEvent,
+    IpFilter,
+    PtzInfo,
+    PtzPosition,
+    PtzPreset,
+    Recording,
+    StorageDisk,
+    UserGroups,
+)
+from .multipart import MultipartStreamReader, Part
+
+__all__ = [
+    "RESOLUTIONS",
+    "RESOLUTION_SIZES",
+    "BackupInfo",
+    "CameraAuthenticationError",
+    "CameraBusyError",
+    "CameraClient",
+    "CameraConnectionError",
+    "CameraError",
+    "CameraForbiddenError",
+    "CameraNotFoundError",
+    "CameraRequestRefusedError",
+    "CameraResponseError",
+    "CameraTimeoutError",
+    "CameraValueError",
+    "Capabilities",
+    "DeviceInfo",
+    "DigestAuth",
+    "ImageSize",
+    "IoEvent",
+    "IpFilter",
+    "MultipartStreamReader",
+    "Part",
+    "PortMapper",
+    "PtzInfo",
+    "PtzPosition",
+    "PtzPreset",
+    "PulseSequence",
+    "Recording",
+    "StorageDisk",
+    "UserGroups",
+    "compute_response",
+    "parse_www_authenticate",
+    "sanitise_filename",
+]

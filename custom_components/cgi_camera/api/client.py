@@ -1,0 +1,1290 @@
+"""The async client for the camera's HTTP API (one method per request)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Collection,
+    Mapping,
+    Sequence,
+)
+from datetime import UTC, datetime, tzinfo
+import ipaddress
+import logging
+import re
+from typing import BinaryIO
+
+import aiohttp
+
+from .encoding import QueryValue
+from .errors import (
+    CameraConnectionError,
+    CameraError,
+    CameraResponseError,
+    CameraValueError,
+)
+from .io import (
+    PortMapper,
+    PulseSequence,
+    check_port,
+    check_ports,
+    monitor_events,
+    parse_active,
+    parse_check,
+)
+from .models import (
+    RESOLUTIONS,
+    BackupInfo,
+    DeviceInfo,
+    ImageSize,
+    IoEvent,
+    IpFilter,
+    PtzInfo,
+    PtzPosition,
+    PtzPreset,
+    Recording,
+    StorageDisk,
+    UserGroups,
+)
+from .multipart import MultipartStreamReader, StreamBuffer, boundary_from_content_type
+from .params import (
+    DEVICE_INFO_GROUPS,
+    device_info_from_params,
+    expect_ok,
+    parse_add_answer,
+    parse_params,
+    parse_user_groups,
+    raise_for_refusal,
+)
+from .ptz import (
+    ABSOLUTE_LENS_RANGE,
+    AREAZOOM_RANGE,
+    CONTINUOUS_RANGE,
+    MOVES,
+    OSD_MENU_COMMANDS,
+    PAN_RANGE,
+    RELATIVE_LENS_RANGE,
+    RELATIVE_PAN_TILT_RANGE,
+    SPEED_RANGE,
+    TILT_RANGE,
+    check_camera,
+    check_choice,
+    check_float,
+    check_int,
+    check_rotation,
+    check_text,
+    parse_info,
+    parse_position,
+    parse_presets,
+    parse_speed,
+)
+from .storage import parse_disks, parse_recordings
+from .transport import Params, Transport, translate_error
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024
+MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024
+AUDIO_BLOCK_BYTES = 240
+MAX_AUDIO_PART_BYTES = 64 * 1024
+MAX_MONITOR_PART_BYTES = 64 * 1024
+MAX_BAD_FRAMES = 10
+"""Consecutive non-JPEG (e.g. truncated) MJPEG parts tolerated before giving up."""
+
+_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        [
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        ],
+        start=1,
+    )
+}
+_DATE_RE = re.compile(
+    r"^\s*([A-Za-z]{3})[a-z]*\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})\s*$"
+)
+_SIZE_RE = re.compile(r"^\s*image\s+(width|height)\s*=\s*(\d+)\s*$", re.IGNORECASE)
+_VIDEO_RE = re.compile(r"^\s*Video\s+(\d+)\s*=\s*(.+?)\s*$", re.IGNORECASE)
+_NAME_RE = re.compile(r"^[A-Za-z0-9]+$")
+_GROUP_RE = re.compile(r"^[A-Za-z0-9_]+$")
+_RESOLUTION_RE = re.compile(r"^\d{1,5}x\d{1,5}$")
+_SAFE_FILENAME_RE = re.compile(r"[^A-Za-z0-9._-]")
+_MIME_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$")
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _check_source(camera: str | int | None, *, allow_quad: bool = True) -> str | None:
+    """A video source: 1, 2, ... or ``"quad"``."""
+    if camera is None:
+        return None
+    if isinstance(camera, str) and camera.isascii() and camera.isdigit():
+        camera = int(camera)
+    if isinstance(camera, int) and not isinstance(camera, bool) and camera >= 1:
+        return str(camera)
+    if allow_quad and camera == "quad":
+        return "quad"
+    raise CameraValueError("camera", f"must be 1, 2, 3, 4 or quad, got {camera!r}")
+
+
+def _check_resolution(resolution: str | None) -> str | None:
+    if resolution is None:
+        return None
+    if resolution in RESOLUTIONS or _RESOLUTION_RE.match(resolution):
+        return resolution
+    raise CameraValueError(
+        "resolution", f"must be one of {', '.join(RESOLUTIONS)} or WxH"
+    )
+
+
+def _check_name(argument: str, value: str, pattern: re.Pattern[str]) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise CameraValueError(argument, "only letters a-z, A-Z and digits 0-9")
+    return value
+
+
+def sanitise_filename(name: str | None, default: str = "backup.tar") -> str:
+    """A bare safe file name: no directories, only ``A-Za-z0-9._-``."""
+    if not name:
+        return default
+    base = re.split(r"[/\\]", name)[-1]
+    base = _SAFE_FILENAME_RE.sub("_", base).lstrip(".")
+    return base[:128] or default
+
+
+class CameraClient:
+    """Async client for one camera or video server.
+
+    The :class:`aiohttp.ClientSession` is injected and never closed here.
+    Every method raises only :class:`~.errors.CameraError` subclasses.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        *,
+        port: int = 80,
+        https: bool = False,
+        verify_ssl: bool = True,
+        username: str,
+        password: str,
+        timeout: float = 10.0,
+        stall_timeout: float | None = 30.0,
+    ) -> None:
+        """Talk to ``host``; ``timeout`` bounds each request.
+
+        Streams use ``timeout`` to connect and get the answer's headers and
+        ``stall_timeout`` between reads (MJPEG, audio, backup).
+        """
+        self._transport = Transport(
+            session,
+            host,
+            port=port,
+            https=https,
+            verify_ssl=verify_ssl,
+            username=username,
+            password=password,
+            timeout=timeout,
+        )
+        self._stall_timeout = stall_timeout
+        self._io_zero_based: bool | None = None
+
+    def __repr__(self) -> str:
+        """Never shows credentials."""
+        return f"CameraClient({self.base_url!r})"
+
+    @property
+    def base_url(self) -> str:
+        """``http(s)://host:port``, never with credentials."""
+        return self._transport.base_url
+
+    @property
+    def auth_scheme(self) -> str | None:
+        """The scheme learnt from the first 401 (``None`` before)."""
+        return self._transport.auth_scheme
+
+    def update_credentials(self, username: str, password: str) -> None:
+        """Use new credentials without recreating the client."""
+        self._transport.update_credentials(username, password)
+
+    # -- helpers -----------------------------------------------------------
+
+    async def _text(
+        self,
+        path: str,
+        params: Params = (),
+        *,
+        secrets: Sequence[str] = (),
+        method: str = "GET",
+        **kwargs: object,
+    ) -> str:
+        return await self._transport.text(
+            method, path, params, secrets=secrets, **kwargs
+        )
+
+    async def _command(
+        self, path: str, params: Params = (), *, secrets: Sequence[str] = ()
+    ) -> str:
+        """A request whose answer is ``OK`` or a refusal."""
+        text = await self._text(path, params, secrets=secrets)
+        try:
+            expect_ok(text)
+        except CameraError as err:
+            raise type(err)(self._transport.redact(str(err), secrets)) from None
+        return text
+
+    async def _stream_response(
+        self, path: str, params: Params, stall: float | None
+    ) -> aiohttp.ClientResponse:
+        return await self._transport.request(
+            "GET",
+            path,
+            params,
+            timeout=self._transport.stream_timeout(stall),
+            header_timeout=self._transport.timeout,
+        )
+
+    @staticmethod
+    async def _chunks(
+        response: aiohttp.ClientResponse, what: str
+    ) -> AsyncGenerator[bytes]:
+        try:
+            async for chunk in response.content.iter_any():
+                yield chunk
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise translate_error(err, what) from err
+
+    async def _parts(
+        self,
+        response: aiohttp.ClientResponse,
+        what: str,
+        max_part_bytes: int,
+        *,
+        end_is_cut: bool = True,
+    ) -> AsyncGenerator[bytes]:
+        """Part bodies of a multipart stream answer; closes the response.
+
+        With ``end_is_cut`` the device closing the stream without a closing
+        boundary raises :class:`CameraConnectionError` (video and audio never
+        end on their own); otherwise the iteration just ends.
+        """
+        chunks = self._chunks(response, what)
+        try:
+            boundary = boundary_from_content_type(
+                response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
+            )
+            if boundary is None:
+                raise CameraResponseError(
+                    f"{what}: the answer is not a multipart stream"
+                )
+            reader = MultipartStreamReader(
+                chunks, boundary, max_part_bytes=max_part_bytes
+            )
+            async for part in reader:
+                yield part.body
+            if end_is_cut and not reader.saw_closing_boundary:
+                raise CameraConnectionError(f"{what}: the device ended the stream")
+        finally:
+            response.close()
+            await chunks.aclose()
+
+    # -- parameters ----------------------------------------------------------
+
+    async def list_params(self, groups: Sequence[str] | None = None) -> dict[str, str]:
+        """``param.cgi?action=list[&group=a,b]`` as an ordered mapping."""
+        params: list[tuple[str, QueryValue]] = [("action", "list")]
+        if groups:
+            params.append(("group", tuple(groups)))
+        return parse_params(await self._text("/param.cgi", params))
+
+    async def update_params(self, values: Mapping[str, str]) -> None:
+        """``param.cgi?action=update&<name>=<value>...`` (many at once)."""
+        if not values:
+            raise CameraValueError("values", "nothing to update")
+        params: list[tuple[str, QueryValue]] = [("action", "update")]
+        params += [(name, str(value)) for name, value in values.items()]
+        await self._command("/param.cgi", params)
+
+    async def add_param_group(
+        self,
+        group: str,
+        template: str,
+        values: Mapping[str, str] | None = None,
+        *,
+        force: bool = False,
+    ) -> str:
+        """``param.cgi?action=add``; returns the new group id (``"E7"``)."""
+        params: list[tuple[str, QueryValue]] = [
+            ("action", "add"),
+            ("group", check_text("group", group)),
+            ("template", check_text("template", template)),
+        ]
+        params += [(name, str(value)) for name, value in (values or {}).items()]
+        if force:
+            params.append(("force", "yes"))
+        return parse_add_answer(await self._text("/param.cgi", params))
+
+    async def remove_param_groups(self, groups: Sequence[str]) -> None:
+        """``param.cgi?action=remove&group=a,b``."""
+        if isinstance(groups, str) or not groups:
+            raise CameraValueError("groups", "a non-empty list of group names")
+        await self._command(
+            "/param.cgi", [("action", "remove"), ("group", tuple(groups))]
+        )
+
+    async def get_device_info(self) -> DeviceInfo:
+        """Identity and capabilities in one ``param.cgi`` list request.
+
+        ``# Error:`` lines about groups the device lacks (no PTZ) are ignored.
+        """
+        text = await self._text(
+            "/param.cgi", [("action", "list"), ("group", DEVICE_INFO_GROUPS)]
+        )
+        return device_info_from_params(parse_params(text, skip_errors=True))
+
+    # -- users -------------------------------------------------------------
+
+    async def get_users(self) -> UserGroups:
+        """``pwdgrp.cgi?action=get``: users per group."""
+        return UserGroups(
+            parse_user_groups(await self._text("/pwdgrp.cgi", [("action", "get")]))
+        )
+
+    async def add_user(
+        self,
+        user: str,
+        password: str,
+        group: str,
+        secondary_groups: Sequence[str] = (),
+        comment: str | None = None,
+    ) -> None:
+        """``pwdgrp.cgi?action=add``."""
+        params: list[tuple[str, QueryValue]] = [
+            ("action", "add"),
+            ("user", _check_name("user", user, _NAME_RE)),
+            ("pwd", _check_name("password", password, _NAME_RE)),
+            ("grp", _check_name("group", group, _GROUP_RE)),
+        ]
+        if secondary_groups:
+            groups = [
+                _check_name("secondary_groups", g, _GROUP_RE) for g in secondary_groups
+            ]
+            params.append(("sgrp", ":".join(groups)))
+        if comment is not None:
+            params.append(("comment", comment))
+        await self._command("/pwdgrp.cgi", params, secrets=[password])
+
+    async def update_user(
+        self,
+        user: str,
+        *,
+        password: str | None = None,
+        group: str | None = None,
+        secondary_groups: Sequence[str] | None = None,
+        comment: str | None = None,
+    ) -> None:
+        """``pwdgrp.cgi?action=update`` (only the given fields change)."""
+        params: list[tuple[str, QueryValue]] = [
+            ("action", "update"),
+            ("user", _check_name("user", user, _NAME_RE)),
+        ]
+        if password is not None:
+            params.append(("pwd", _check_name("password", password, _NAME_RE)))
+        if group is not None:
+            params.append(("grp", _check_name("group", group, _GROUP_RE)))
+        if secondary_groups is not None:
+            groups = [
+                _check_name("secondary_groups", g, _GROUP_RE) for g in secondary_groups
+            ]
+            params.append(("sgrp", ":".join(groups)))
+        if comment is not None:
+            params.append(("comment", comment))
+        if len(params) == 2:
+            raise CameraValueError("user", "nothing to update")
+        await self._command(
+            "/pwdgrp.cgi", params, secrets=[password] if password else []
+        )
+
+    async def remove_user(self, user: str) -> None:
+        """``pwdgrp.cgi?action=remove``."""
+        await self._command(
+            "/pwdgrp.cgi",
+            [("action", "remove"), ("user", _check_name("user", user, _NAME_RE))],
+        )
+
+    # -- system --------------------------------------------------------------
+
+    async def restart(self) -> None:
+        """``restart.cgi``."""
+        await self._command("/restart.cgi")
+
+    async def factory_default(self, *, hard: bool = False) -> None:
+        """``factorydefault.cgi`` (or ``hardfactorydefault.cgi``)."""
+        await self._command(
+            "/hardfactorydefault.cgi" if hard else "/factorydefault.cgi"
+        )
+
+    async def system_log(self) -> str:
+        """``systemlog.cgi`` as text."""
+        return await self._text("/systemlog.cgi")
+
+    async def _device_timezone(self) -> tzinfo | None:
+        """UTC if ``Time.TimeZone`` says GMT/UTC; ``None`` when unknown."""
+        try:
+            params = await self.list_params(["Time.TimeZone"])
+        except CameraError:
+            return None
+        name = params.get("Time.TimeZone", "").strip().upper()
+        return UTC if name in ("GMT", "UTC", "Z", "GMT0", "UTC0", "ETC/UTC") else None
+
+    async def get_date(self) -> datetime:
+        """``date.cgi?action=get`` as an aware datetime when possible.
+
+        The device answers its local time without a zone.  The client reads
+        ``Time.TimeZone`` (a second request); when it is GMT/UTC the result is
+        aware (UTC), otherwise it is naive: the device's local wall time.
+        """
+        zone = await self._device_timezone()
+        text = await self._text("/date.cgi", [("action", "get")])
+        raise_for_refusal(text)
+        match = _DATE_RE.match(text.strip())
+        month = _MONTHS.get(match.group(1).lower()) if match else None
+        if match is None or month is None:
+            raise CameraResponseError(f"not a date: {text.strip()[:40]!r}")
+        try:
+            return datetime(
+                int(match.group(3)),
+                month,
+                int(match.group(2)),
+                int(match.group(4)),
+                int(match.group(5)),
+                int(match.group(6)),
+                tzinfo=zone,
+            )
+        except ValueError:
+            raise CameraResponseError(f"not a date: {text.strip()[:40]!r}") from None
+
+    async def set_date(self, value: datetime, *, gmt: bool = True) -> None:
+        """``date.cgi?action=set``.
+
+        With ``gmt`` (the default) an aware ``value`` is converted to UTC and a
+        naive one is taken as UTC; without it the device takes the value as
+        its local time.
+        """
+        if gmt and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        if not 1970 <= value.year <= 2031:
+            raise CameraValueError(
+                "value", "year must be 1970..2031", minimum=1970, maximum=2031
+            )
+        params: list[tuple[str, QueryValue]] = [
+            ("action", "set"),
+            ("year", value.year),
+            ("month", value.month),
+            ("day", value.day),
+            ("hour", value.hour),
+            ("minute", value.minute),
+            ("second", value.second),
+        ]
+        if gmt:
+            params.append(("timezone", "GMT"))
+        await self._command("/date.cgi", params)
+
+    async def set_osd(
+        self,
+        *,
+        text: str | None = None,
+        date: bool | None = None,
+        clock: bool | None = None,
+        text_enabled: bool | None = None,
+        commit: bool = False,
+    ) -> None:
+        """``setosd.cgi``: OSD string and what it shows."""
+        params: list[tuple[str, QueryValue]] = []
+        if text is not None:
+            params.append(("String", text))
+        if date is not None:
+            params.append(("DateEnabled", _yes_no(date)))
+        if clock is not None:
+            params.append(("ClockEnabled", _yes_no(clock)))
+        if text_enabled is not None:
+            params.append(("TextEnabled", _yes_no(text_enabled)))
+        if not params:
+            raise CameraValueError("text", "nothing to set")
+        params.append(("Commit", _yes_no(commit)))
+        await self._command("/setosd.cgi", params)
+
+    async def backup(
+        self, file: BinaryIO, *, max_bytes: int = 64 * 1024 * 1024
+    ) -> BackupInfo:
+        """Stream ``backup.cgi`` into ``file`` (written in the executor).
+
+        Raises :class:`CameraResponseError` once more than ``max_bytes``
+        arrive (what was written stays in ``file``).  Errors writing ``file``
+        are the caller's and propagate as they are.
+        """
+        what = "GET /backup.cgi"
+        response = await self._stream_response("/backup.cgi", (), self._stall_timeout)
+        loop = asyncio.get_running_loop()
+        size = 0
+        chunks = self._chunks(response, what)
+        try:
+            disposition = response.content_disposition
+            filename = sanitise_filename(
+                disposition.filename if disposition is not None else None
+            )
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > max_bytes:
+                    raise CameraResponseError(
+                        f"{what}: the backup exceeds {max_bytes} bytes"
+                    )
+                await loop.run_in_executor(None, file.write, chunk)
+        finally:
+            response.close()
+            await chunks.aclose()
+        return BackupInfo(filename, size)
+
+    async def _upload(
+        self,
+        path: str,
+        params: Params,
+        data: bytes,
+        *,
+        name: str,
+        filename: str,
+        content_type: str,
+    ) -> None:
+        await self._transport.probe()
+        writer = aiohttp.MultipartWriter("form-data")
+        part = writer.append(data, {aiohttp.hdrs.CONTENT_TYPE: content_type})
+        part.set_content_disposition(
+            "form-data", name=name, filename=sanitise_filename(filename, name)
+        )
+        text = await self._transport.text(
+            "POST",
+            path,
+            params,
+            data=writer,
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=self._transport.timeout, sock_read=None
+            ),
+        )
+        expect_ok(text)
+
+    async def restore(self, data: bytes, *, filename: str = "backup.tar") -> None:
+        """``restore.cgi``: upload a backup (RFC 1867 form-data)."""
+        await self._upload(
+            "/restore.cgi",
+            (),
+            data,
+            name="backup.tar",
+            filename=filename,
+            content_type="application/x-tar",
+        )
+
+    async def firmware_upgrade(
+        self,
+        data: bytes,
+        *,
+        filename: str = "firmware.bin",
+        factory_default: bool = False,
+    ) -> None:
+        """``firmwareupgrade.cgi?type=normal|factorydefault``."""
+        await self._upload(
+            "/firmwareupgrade.cgi",
+            [("type", "factorydefault" if factory_default else "normal")],
+            data,
+            name="firmware.bin",
+            filename=filename,
+            content_type="application/octet-stream",
+        )
+
+    # -- video ----------------------------------------------------------------
+
+    async def image_size(
+        self, camera: str | int = 1, resolution: str | None = None
+    ) -> ImageSize:
+        """``imagesize.cgi?camera=<n>[&resolution=...]``."""
+        params: list[tuple[str, QueryValue]] = [
+            ("camera", _check_source(camera) or "1")
+        ]
+        if (checked := _check_resolution(resolution)) is not None:
+            params.append(("resolution", checked))
+        text = await self._text("/imagesize.cgi", params)
+        raise_for_refusal(text)
+        sizes: dict[str, int] = {}
+        for line in text.splitlines():
+            if match := _SIZE_RE.match(line):
+                sizes[match.group(1).lower()] = int(match.group(2))
+        if set(sizes) != {"width", "height"}:
+            raise CameraResponseError("no image size in the answer")
+        return ImageSize(sizes["width"], sizes["height"])
+
+    async def video_status(self, cameras: Sequence[int]) -> dict[int, bool]:
+        """``videostatus.cgi?status=1,2``: whether each source has video."""
+        sources = check_ports(cameras)
+        text = await self._text("/videostatus.cgi", [("status", sources)])
+        raise_for_refusal(text)
+        result: dict[int, bool] = {}
+        for line in text.splitlines():
+            if match := _VIDEO_RE.match(line):
+                result[int(match.group(1))] = match.group(2).lower() == "video"
+        missing = [source for source in sources if source not in result]
+        if missing:
+            raise CameraResponseError(f"no video status for {missing}")
+        return {source: result[source] for source in sources}
+
+    def _image_params(
+        self, camera: str | int | None, resolution: str | None
+    ) -> list[tuple[str, QueryValue]]:
+        params: list[tuple[str, QueryValue]] = []
+        if (source := _check_source(camera)) is not None:
+            params.append(("camera", source))
+        if (checked := _check_resolution(resolution)) is not None:
+            params.append(("resolution", checked))
+        return params
+
+    async def snapshot(
+        self, camera: str | int | None = None, resolution: str | None = None
+    ) -> bytes:
+        """``image.cgi``: one JPEG."""
+        params = self._image_params(camera, resolution)
+        response, body = await self._transport.fetch(
+            "GET", "/image.cgi", params, limit=MAX_SNAPSHOT_BYTES
+        )
+        if not response.content_type.startswith("image/"):
+            raise_for_refusal(body.decode("latin-1"))
+            raise CameraResponseError("GET /image.cgi: the answer is not an image")
+        if not body:
+            raise CameraResponseError("GET /image.cgi: empty image")
+        return body
+
+    def mjpeg_frames(
+        self,
+        camera: str | int | None = None,
+        resolution: str | None = None,
+        *,
+        max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
+    ) -> AsyncGenerator[bytes]:
+        """JPEG frames of ``mjpg/video.cgi``, one at a time.
+
+        The arguments are checked now; the request is sent on the first
+        ``anext``.  The response is closed when the generator is closed
+        (``aclose()``, or ``break`` once it is collected).
+        """
+        params = self._image_params(camera, resolution)
+        return self._mjpeg(params, max_frame_bytes)
+
+    async def _mjpeg(
+        self, params: Params, max_frame_bytes: int
+    ) -> AsyncGenerator[bytes]:
+        response = await self._stream_response(
+            "/mjpg/video.cgi", params, self._stall_timeout
+        )
+        parts = self._parts(response, "GET /mjpg/video.cgi", max_frame_bytes)
+        bad = 0
+        try:
+            async for body in parts:
+                if body.startswith(b"\xff\xd8") and body.rstrip().endswith(b"\xff\xd9"):
+                    bad = 0
+                    yield body
+                    continue
+                bad += 1  # a truncated or corrupt part: skip it
+                _LOGGER.debug("Skipping a corrupt MJPEG part of %d bytes", len(body))
+                if bad > MAX_BAD_FRAMES:
+                    raise CameraResponseError(
+                        "GET /mjpg/video.cgi: the stream carries no JPEG frames"
+                    )
+        finally:
+            await parts.aclose()
+
+    # -- PTZ --------------------------------------------------------------------
+
+    async def _ptz(
+        self,
+        params: list[tuple[str, QueryValue]],
+        camera: int | None,
+        image_rotation: int | None = None,
+        *,
+        path: str = "/com/ptz.cgi",
+    ) -> str:
+        request = check_camera(camera) + list(params) + check_rotation(image_rotation)
+        text = await self._text(path, request)
+        raise_for_refusal(text)
+        return text
+
+    async def ptz_move(
+        self,
+        direction: str,
+        *,
+        camera: int | None = None,
+        image_rotation: int | None = None,
+    ) -> None:
+        """``move=home|up|down|left|right|upleft|upright|downleft|downright``."""
+        await self._ptz(
+            [("move", check_choice("direction", direction, MOVES))],
+            camera,
+            image_rotation,
+        )
+
+    async def ptz_absolute(
+        self,
+        *,
+        pan: float | None = None,
+        tilt: float | None = None,
+        zoom: int | None = None,
+        focus: int | None = None,
+        iris: int | None = None,
+        camera: int | None = None,
+        image_rotation: int | None = None,
+    ) -> None:
+        """``pan``/``tilt`` (-180..180), ``zoom``/``focus``/``iris`` (1..9999)."""
+        params: list[tuple[str, QueryValue]] = []
+        if pan is not None:
+            params.append(("pan", check_float("pan", pan, PAN_RANGE)))
+        if tilt is not None:
+            params.append(("tilt", check_float("tilt", tilt, TILT_RANGE)))
+        for name, value in (("zoom", zoom), ("focus", focus), ("iris", iris)):
+            if value is not None:
+                params.append((name, check_int(name, value, ABSOLUTE_LENS_RANGE)))
+        if not params:
+            raise CameraValueError("pan", "nothing to move")
+        await self._ptz(params, camera, image_rotation)
+
+    async def ptz_relative(
+        self,
+        *,
+        pan: float | None = None,
+        tilt: float | None = None,
+        zoom: int | None = None,
+        focus: int | None = None,
+        iris: int | None = None,
+        camera: int | None = None,
+        image_rotation: int | None = None,
+    ) -> None:
+        """``rpan``/``rtilt`` (-360..360), ``rzoom``/``rfocus``/``riris`` (±9999)."""
+        params: list[tuple[str, QueryValue]] = []
+        if pan is not None:
+            params.append(("rpan", check_float("pan", pan, RELATIVE_PAN_TILT_RANGE)))
+        if tilt is not None:
+            params.append(("rtilt", check_float("tilt", tilt, RELATIVE_PAN_TILT_RANGE)))
+        for name, value in (("zoom", zoom), ("focus", focus), ("iris", iris)):
+            if value is not None:
+                params.append((f"r{name}", check_int(name, value, RELATIVE_LENS_RANGE)))
+        if not params:
+            raise CameraValueError("pan", "nothing to move")
+        await self._ptz(params, camera, image_rotation)
+
+    async def ptz_continuous(
+        self,
+        *,
+        pan: int | None = None,
+        tilt: int | None = None,
+        zoom: int | None = None,
+        focus: int | None = None,
+        iris: int | None = None,
+        camera: int | None = None,
+        image_rotation: int | None = None,
+    ) -> None:
+        """Continuous moves, speeds -100..100 (0 stops); pan/tilt go together."""
+        params: list[tuple[str, QueryValue]] = []
+        if pan is not None or tilt is not None:
+            params.append(
+                (
+                    "continuouspantiltmove",
+                    (
+                        check_int("pan", pan or 0, CONTINUOUS_RANGE),
+                        check_int("tilt", tilt or 0, CONTINUOUS_RANGE),
+                    ),
+                )
+            )
+        for name, value in (("zoom", zoom), ("focus", focus), ("iris", iris)):
+            if value is not None:
+                params.append(
+                    (f"continuous{name}move", check_int(name, value, CONTINUOUS_RANGE))
+                )
+        if not params:
+            raise CameraValueError("pan", "nothing to move")
+        await self._ptz(params, camera, image_rotation)
+
+    async def ptz_stop(
+        self, *, camera: int | None = None, commands: Collection[str] | None = None
+    ) -> None:
+        """Stop continuous moves in one request.
+
+        Sends ``continuouspantiltmove=0,0`` and ``continuouszoommove=0``; with
+        ``commands`` (e.g. :attr:`PtzInfo.commands`) it sends every
+        ``continuous*move`` listed there instead.
+        """
+        stops: list[tuple[str, QueryValue]] = [
+            ("continuouspantiltmove", ("0", "0")),
+            ("continuouszoommove", "0"),
+            ("continuousfocusmove", "0"),
+            ("continuousirismove", "0"),
+        ]
+        if commands is None:
+            params = stops[:2]
+        else:
+            params = [stop for stop in stops if stop[0] in commands]
+            if not params:
+                return
+        await self._ptz(params, camera)
+
+    async def ptz_center(
+        self,
+        x: int,
+        y: int,
+        *,
+        zoom: int | None = None,
+        image_width: int | None = None,
+        image_height: int | None = None,
+        camera: int | None = None,
+        image_rotation: int | None = None,
+    ) -> None:
+        """``center=x,y`` or, with ``zoom`` (z/100), ``areazoom=x,y,z``."""
+        limit = (0, 65535)
+        coordinates = [check_int("x", x, limit), check_int("y", y, limit)]
+        params: list[tuple[str, QueryValue]]
+        if zoom is None:
+            params = [("center", tuple(coordinates))]
+        else:
+            coordinates.append(check_int("zoom", zoom, AREAZOOM_RANGE))
+            params = [("areazoom", tuple(coordinates))]
+        if image_width is not None:
+            params.append(
+                ("imagewidth", check_int("image_width", image_width, (1, 65535)))
+            )
+        if image_height is not None:
+            params.append(
+                ("imageheight", check_int("image_height", image_height, (1, 65535)))
+            )
+        await self._ptz(params, camera, image_rotation)
+
+    async def ptz_set_speed(self, speed: int, *, camera: int | None = None) -> None:
+        """``speed=1..100``."""
+        await self._ptz([("speed", check_int("speed", speed, SPEED_RANGE))], camera)
+
+    async def ptz_autofocus(self, on: bool, *, camera: int | None = None) -> None:
+        """``autofocus=on|off``."""
+        await self._ptz([("autofocus", "on" if on else "off")], camera)
+
+    async def ptz_autoiris(self, on: bool, *, camera: int | None = None) -> None:
+        """``autoiris=on|off``."""
+        await self._ptz([("autoiris", "on" if on else "off")], camera)
+
+    async def ptz_auxiliary(self, function: str, *, camera: int | None = None) -> None:
+        """``auxiliary=<function name>``."""
+        await self._ptz([("auxiliary", check_text("function", function))], camera)
+
+    async def ptz_goto_preset(
+        self, preset: str | int, *, camera: int | None = None
+    ) -> None:
+        """``gotoserverpresetno=<n>`` (int) or ``gotoserverpresetname=<name>``."""
+        await self._ptz([self._preset("gotoserverpreset", preset)], camera)
+
+    async def ptz_goto_device_preset(
+        self, number: int, *, camera: int | None = None
+    ) -> None:
+        """``gotodevicepreset=<n>``."""
+        await self._ptz(
+            [("gotodevicepreset", check_int("number", number, (1, 2**31 - 1)))], camera
+        )
+
+    @staticmethod
+    def _preset(prefix: str, preset: str | int) -> tuple[str, QueryValue]:
+        if isinstance(preset, int) and not isinstance(preset, bool):
+            return (f"{prefix}no", check_int("preset", preset, (1, 2**31 - 1)))
+        if not isinstance(preset, str):
+            raise CameraValueError("preset", "a preset number or name")
+        return (f"{prefix}name", check_text("preset", preset))
+
+    async def ptz_set_preset(
+        self, preset: str | int, *, home: bool = False, camera: int | None = None
+    ) -> None:
+        """``ptzconfig.cgi?setserverpresetno|name=...[&home=yes]``."""
+        params = [self._preset("setserverpreset", preset)]
+        if home:
+            params.append(("home", "yes"))
+        await self._ptz(params, camera, path="/com/ptzconfig.cgi")
+
+    async def ptz_remove_preset(
+        self, preset: str | int, *, camera: int | None = None
+    ) -> None:
+        """``ptzconfig.cgi?removeserverpresetno|name=...``."""
+        await self._ptz(
+            [self._preset("removeserverpreset", preset)],
+            camera,
+            path="/com/ptzconfig.cgi",
+        )
+
+    async def ptz_osd_menu(self, command: str, *, camera: int | None = None) -> None:
+        """``ptzconfig.cgi?osdmenu=open|close|up|down|left|right|select|back``."""
+        await self._ptz(
+            [("osdmenu", check_choice("command", command, OSD_MENU_COMMANDS))],
+            camera,
+            path="/com/ptzconfig.cgi",
+        )
+
+    async def ptz_position(self, camera: int | None = None) -> PtzPosition:
+        """``query=position``."""
+        return parse_position(await self._ptz([("query", "position")], camera))
+
+    async def ptz_speed(self, camera: int | None = None) -> int:
+        """``query=speed``."""
+        return parse_speed(await self._ptz([("query", "speed")], camera))
+
+    async def ptz_presets(self, camera: int | None = None) -> tuple[PtzPreset, ...]:
+        """``query=presetposcam``: the server presets of the source."""
+        return parse_presets(await self._ptz([("query", "presetposcam")], camera))
+
+    async def ptz_info(self, camera: int | None = None) -> PtzInfo:
+        """``info=1``: the commands the source supports."""
+        return parse_info(await self._ptz([("info", "1")], camera))
+
+    async def ptz_whoami(self, camera: int | None = None) -> str:
+        """``whoami=1``: the name of the source's PTZ driver."""
+        return (await self._ptz([("whoami", "1")], camera)).strip()
+
+    # -- I/O ----------------------------------------------------------------------
+
+    async def _check(
+        self, path: str, action: str, ports: Sequence[int]
+    ) -> dict[int, str]:
+        checked = check_ports(ports)
+        text = await self._text(path, [(action, checked)])
+        raise_for_refusal(text)
+        mapper = PortMapper(checked, zero_based=self._io_zero_based)
+        return parse_check(text, checked, mapper)
+
+    async def check_inputs(self, ports: Sequence[int]) -> dict[int, bool]:
+        """``io/input.cgi?check=1,2`` (one request for all ports)."""
+        states = await self._check("/io/input.cgi", "check", ports)
+        return {port: parse_active(word) for port, word in states.items()}
+
+    async def check_outputs(self, ports: Sequence[int]) -> dict[int, bool]:
+        """``io/output.cgi?check=1,2`` (one request for all ports)."""
+        states = await self._check("/io/output.cgi", "check", ports)
+        return {port: parse_active(word) for port, word in states.items()}
+
+    async def check_active_inputs(self, ports: Sequence[int]) -> dict[int, bool]:
+        """``io/input.cgi?checkactive=1,2``."""
+        states = await self._check("/io/input.cgi", "checkactive", ports)
+        return {port: parse_active(word) for port, word in states.items()}
+
+    async def check_active_outputs(self, ports: Sequence[int]) -> dict[int, bool]:
+        """``io/output.cgi?checkactive=1,2``."""
+        states = await self._check("/io/output.cgi", "checkactive", ports)
+        return {port: parse_active(word) for port, word in states.items()}
+
+    async def check_directions(self, ports: Sequence[int]) -> dict[int, str]:
+        """``io/port.cgi?checkdirection=1,2``: ``"input"`` or ``"output"``."""
+        states = await self._check("/io/port.cgi", "checkdirection", ports)
+        result: dict[int, str] = {}
+        for port, word in states.items():
+            if word.lower() not in ("input", "output"):
+                raise CameraResponseError(f"unknown direction {word[:20]!r}")
+            result[port] = word.lower()
+        return result
+
+    async def set_output(self, port: int, active: bool) -> None:
+        """``io/output.cgi?action=<port>:/`` (or a backslash for inactive)."""
+        check_port("port", port)
+        await self._command(
+            "/io/output.cgi", [("action", f"{port}:{'/' if active else chr(92)}")]
+        )
+
+    async def pulse_output(self, port: int, sequence: PulseSequence) -> None:
+        """``io/output.cgi?action=<port>:<sequence>`` (one relay per request)."""
+        await self._command("/io/output.cgi", [("action", sequence.for_port(port))])
+
+    def monitor_inputs(
+        self,
+        ports: Sequence[int],
+        *,
+        on_connect: Callable[[], None] | None = None,
+        stall_timeout: float | None = None,
+    ) -> AsyncGenerator[IoEvent]:
+        """Events of ``io/input.cgi?monitor=...`` (see :meth:`monitor_outputs`)."""
+        return self._monitor(
+            "/io/input.cgi", check_ports(ports), on_connect, stall_timeout
+        )
+
+    def monitor_outputs(
+        self,
+        ports: Sequence[int],
+        *,
+        on_connect: Callable[[], None] | None = None,
+        stall_timeout: float | None = None,
+    ) -> AsyncGenerator[IoEvent]:
+        """Events of ``io/output.cgi?monitor=...``.
+
+        Yields the first reported state of each port, then every change
+        (repeats are dropped).  ``on_connect`` is called once the device has
+        answered 200.  The iteration ends when the device closes the stream;
+        a cut part raises :class:`CameraConnectionError`.  Without
+        ``stall_timeout`` a silent stream is waited on forever.
+        """
+        return self._monitor(
+            "/io/output.cgi", check_ports(ports), on_connect, stall_timeout
+        )
+
+    async def _monitor(
+        self,
+        path: str,
+        ports: tuple[int, ...],
+        on_connect: Callable[[], None] | None,
+        stall_timeout: float | None,
+    ) -> AsyncGenerator[IoEvent]:
+        response = await self._stream_response(
+            path, [("monitor", ports)], stall_timeout
+        )
+        parts = self._parts(
+            response, f"GET {path}", MAX_MONITOR_PART_BYTES, end_is_cut=False
+        )
+        try:
+            if on_connect is not None:
+                on_connect()
+            mapper = PortMapper(ports, zero_based=self._io_zero_based)
+            events = monitor_events(parts, mapper)
+            try:
+                async for event in events:
+                    self._io_zero_based = mapper.zero_based
+                    yield event
+            finally:
+                await events.aclose()
+        finally:
+            await parts.aclose()
+
+    # -- IP filter --------------------------------------------------------------
+
+    @staticmethod
+    def _filter_params(
+        action: str,
+        addresses: Sequence[str] | None,
+        enable: bool | None,
+        policy: str | None,
+        verify: bool | None,
+    ) -> list[tuple[str, QueryValue]]:
+        params: list[tuple[str, QueryValue]] = [("action", action)]
+        if addresses is not None:
+            if isinstance(addresses, str) or not addresses:
+                raise CameraValueError("addresses", "a non-empty list of addresses")
+            for address in addresses:
+                try:
+                    ipaddress.ip_network(address, strict=False)
+                except ValueError:
+                    raise CameraValueError(
+                        "addresses", f"not an IP address or CIDR network: {address!r}"
+                    ) from None
+            params.append(("ipaddress", " ".join(addresses)))
+        if enable is not None:
+            params.append(("enable", _yes_no(enable)))
+        if policy is not None:
+            params.append(("policy", check_choice("policy", policy, ("allow", "deny"))))
+        if verify is not None:
+            params.append(("verify", _yes_no(verify)))
+        return params
+
+    async def ip_filter_list(self, *, verify: bool | None = None) -> IpFilter:
+        """``ipfilter.cgi?action=list``."""
+        text = await self._text(
+            "/ipfilter.cgi", self._filter_params("list", None, None, None, verify)
+        )
+        raise_for_refusal(text)
+        values: dict[str, str] = {}
+        for line in text.splitlines():
+            name, sep, value = line.partition(":")
+            if sep:
+                values[name.strip().lower()] = value.strip()
+        if "accept addresses" not in values and "enabled" not in values:
+            raise CameraResponseError("no IP filter settings in the answer")
+        policy = values.get("policy") or None
+        return IpFilter(
+            addresses=tuple(values.get("accept addresses", "").split()),
+            enabled=values.get("enabled", "").lower() == "yes",
+            policy=policy.lower() if policy else None,
+        )
+
+    async def ip_filter_add(
+        self,
+        addresses: Sequence[str],
+        *,
+        enable: bool | None = None,
+        policy: str | None = None,
+        verify: bool | None = None,
+    ) -> None:
+        """``ipfilter.cgi?action=add&ipaddress=a%20b``."""
+        await self._command(
+            "/ipfilter.cgi",
+            self._filter_params("add", addresses, enable, policy, verify),
+        )
+
+    async def ip_filter_remove(
+        self,
+        addresses: Sequence[str],
+        *,
+        enable: bool | None = None,
+        policy: str | None = None,
+        verify: bool | None = None,
+    ) -> None:
+        """``ipfilter.cgi?action=remove&ipaddress=...``."""
+        await self._command(
+            "/ipfilter.cgi",
+            self._filter_params("remove", addresses, enable, policy, verify),
+        )
+
+    async def ip_filter_remove_all(self, *, verify: bool | None = None) -> None:
+        """``ipfilter.cgi?action=removeall`` (also disables the filter)."""
+        await self._command(
+            "/ipfilter.cgi", self._filter_params("removeall", None, None, None, verify)
+        )
+
+    async def ip_filter_update(
+        self,
+        *,
+        enable: bool | None = None,
+        policy: str | None = None,
+        verify: bool | None = None,
+    ) -> None:
+        """``ipfilter.cgi?action=update``."""
+        await self._command(
+            "/ipfilter.cgi", self._filter_params("update", None, enable, policy, verify)
+        )
+
+    # -- audio ----------------------------------------------------------------
+
+    def audio_receive(self, *, multipart: bool | None = None) -> AsyncGenerator[bytes]:
+        """Audio of ``audio/receive.cgi`` in blocks of 240 bytes.
+
+        ``multipart`` picks ``httptype``; ``None`` leaves the device's default.
+        Single-part and multipart answers are both understood.
+        """
+        params: list[tuple[str, QueryValue]] = []
+        if multipart is not None:
+            params.append(("httptype", "multipart" if multipart else "singlepart"))
+        return self._audio(params)
+
+    async def _audio(self, params: Params) -> AsyncGenerator[bytes]:
+        what = "GET /audio/receive.cgi"
+        response = await self._stream_response(
+            "/audio/receive.cgi", params, self._stall_timeout
+        )
+        content_type = response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
+        try:
+            boundary = boundary_from_content_type(content_type)
+        except CameraError:
+            response.close()
+            raise
+        if boundary is not None:
+            parts = self._parts(response, what, MAX_AUDIO_PART_BYTES)
+            try:
+                async for body in parts:
+                    for start in range(0, len(body), AUDIO_BLOCK_BYTES):
+                        yield body[start : start + AUDIO_BLOCK_BYTES]
+            finally:
+                await parts.aclose()
+            return
+        chunks = self._chunks(response, what)
+        buffer = StreamBuffer(chunks)
+        try:
+            while block := await buffer.read_exactly(AUDIO_BLOCK_BYTES) or (
+                await buffer.read_up_to(AUDIO_BLOCK_BYTES)
+            ):
+                yield block
+            raise CameraConnectionError(f"{what}: the device ended the stream")
+        finally:
+            response.close()
+            await chunks.aclose()
+
+    async def audio_transmit(
+        self, blocks: AsyncIterable[bytes], *, content_type: str = "audio/basic"
+    ) -> None:
+        """POST ``audio/transmit.cgi`` with the blocks as one streamed body."""
+        if not _MIME_RE.match(content_type):
+            raise CameraValueError("content_type", "not a MIME type")
+        await self._transport.probe()
+
+        async def body() -> AsyncIterator[bytes]:
+            async for block in blocks:
+                yield block
+
+        text = await self._transport.text(
+            "POST",
+            "/audio/transmit.cgi",
+            (),
+            data=body(),
+            headers={aiohttp.hdrs.CONTENT_TYPE: content_type},
+            replayable=False,
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=self._transport.timeout, sock_read=None
+            ),
+        )
+        expect_ok(text)
+
+    # -- storage ------------------------------------------------------------------
+
+    async def _storage(self, path: str, params: Params) -> bytes:
+        _response, body = await self._transport.fetch("GET", path, params)
+        raise_for_refusal(body.decode("latin-1"))
+        return body
+
+    async def storage_mount(self, disk_id: str = "SD_DISK") -> None:
+        """``mount.cgi?diskid=...&action=mount``."""
+        await self._storage(
+            "/mount.cgi",
+            [("diskid", check_text("disk_id", disk_id)), ("action", "mount")],
+        )
+
+    async def storage_unmount(self, disk_id: str = "SD_DISK") -> None:
+        """``mount.cgi?diskid=...&action=umount``."""
+        await self._storage(
+            "/mount.cgi",
+            [("diskid", check_text("disk_id", disk_id)), ("action", "umount")],
+        )
+
+    async def storage_format(self, disk_id: str = "SD_DISK") -> None:
+        """``format.cgi?diskid=...``."""
+        await self._storage("/format.cgi", [("diskid", check_text("disk_id", disk_id))])
+
+    async def storage_disks(self, disk_id: str = "all") -> tuple[StorageDisk, ...]:
+        """``list.cgi?diskid=...``: disk status."""
+        return parse_disks(
+            await self._storage(
+                "/list.cgi", [("diskid", check_text("disk_id", disk_id))]
+            )
+        )
+
+    async def storage_recordings(
+        self, recording_id: str = "all"
+    ) -> tuple[Recording, ...]:
+        """``list.cgi?recordingid=...``: recordings."""
+        return parse_recordings(
+            await self._storage(
+                "/list.cgi", [("recordingid", check_text("recording_id", recording_id))]
+            )
+        )
+
+    async def storage_remove_recording(self, recording_id: str) -> None:
+        """``remove.cgi?recordingid=...``."""
+        await self._storage(
+            "/remove.cgi", [("recordingid", check_text("recording_id", recording_id))]
+        )

@@ -1,0 +1,88 @@
+"""The one exception hierarchy the client raises.
+
+Nothing else escapes :class:`~.client.CameraClient`: transport errors from
+aiohttp, timeouts, undecodable or malformed answers are all wrapped in one of
+these.  Messages are built by the client itself and never contain the
+password (device texts are redacted before they are stored).
+"""
+
+from __future__ import annotations
+
+
+class CameraError(Exception):
+    """Base class of every error the client raises."""
+
+
+class CameraConnectionError(CameraError):
+    """The device could not be reached, reset the connection or cut a stream."""
+
+
+class CameraTimeoutError(CameraConnectionError):
+    """The device did not answer (or a stream stalled) within the timeout."""
+
+
+class CameraAuthenticationError(CameraError):
+    """HTTP 401: the credentials were refused."""
+
+
+class CameraForbiddenError(CameraError):
+    """HTTP 403: the user's access level is not sufficient."""
+
+
+class CameraNotFoundError(CameraError):
+    """HTTP 404: the device lacks the requested feature."""
+
+
+class CameraBusyError(CameraError):
+    """HTTP 503: the device is overloaded (e.g. Image.MaxViewers reached)."""
+
+
+class CameraRequestRefusedError(CameraError):
+    """A 200 answer that carries the device's own error text.
+
+    ``# Error:``, ``# Request failed:``, ``Request failed:`` or
+    ``Verification failed:``; :attr:`message` keeps the device's text.
+    """
+
+    def __init__(self, message: str) -> None:
+        """Keep the device's message."""
+        super().__init__(message)
+        self.message = message
+
+
+class CameraResponseError(CameraError):
+    """A malformed answer, or an HTTP error other than the ones above."""
+
+
+class CameraValueError(CameraError, ValueError):
+    """An argument outside the range the spec allows; raised before sending."""
+
+    def __init__(
+        self,
+        argument: str,
+        message: str,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> None:
+        """Name the argument (and its range when it has one)."""
+        super().__init__(f"{argument}: {message}")
+        self.argument = argument
+        self.minimum = minimum
+        self.maximum = maximum
+
+
+def check_range(argument: str, value: float, minimum: float, maximum: float) -> None:
+    """Raise :class:`CameraValueError` unless ``minimum <= value <= maximum``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value != value  # NaN  # noqa: PLR0124
+        or not minimum <= value <= maximum
+    ):
+        raise CameraValueError(
+            argument,
+            f"must be between {minimum:g} and {maximum:g}, got {value!r}",
+            minimum=minimum,
+            maximum=maximum,
+        )

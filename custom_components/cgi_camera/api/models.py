@@ -1,0 +1,173 @@
+"""Frozen dataclasses the client returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the device has, learnt from its parameters."""
+
+    sources: int
+    has_quad: bool
+    inputs: int
+    outputs: int
+    ptz_sources: frozenset[int]
+    sd_card: bool
+    audio: bool
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """Identity and capabilities, read with one ``param.cgi`` request."""
+
+    brand: str
+    model: str
+    name: str | None
+    firmware: str
+    serial: str
+    mac: str  # lower-case colon form, "00:40:8c:12:34:56"
+    capabilities: Capabilities
+    input_names: Mapping[int, str] = field(default_factory=dict)  # 1-based
+    output_names: Mapping[int, str] = field(default_factory=dict)  # 1-based
+    max_viewers: int | None = None
+    default_resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageSize:
+    """Answer of ``imagesize.cgi``."""
+
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PtzPosition:
+    """Answer of ``com/ptz.cgi?query=position``; absent values are ``None``."""
+
+    pan: float | None = None
+    tilt: float | None = None
+    zoom: float | None = None
+    focus: float | None = None
+    iris: float | None = None
+    autofocus: bool | None = None
+    autoiris: bool | None = None
+
+
+@dataclass(frozen=True)
+class PtzPreset:
+    """A server preset position."""
+
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class PtzInfo:
+    """Answer of ``com/ptz.cgi?info=1``: the commands the source supports."""
+
+    commands: frozenset[str]
+    raw: str
+
+    def supports(self, command: str) -> bool:
+        """Whether the source lists ``command``."""
+        return command in self.commands
+
+
+@dataclass(frozen=True)
+class StorageDisk:
+    """One ``<disk>`` of ``list.cgi?diskid=...``."""
+
+    disk_id: str
+    total_kib: int
+    free_kib: int
+    cleanup_level: int | None
+    cleanup_max_age: int | None
+    cleanup_policy: str | None
+    locked: bool
+    full: bool
+    readonly: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One ``<recording>`` of ``list.cgi?recordingid=...``."""
+
+    recording_id: str
+    disk_id: str
+    start_time: datetime | None
+    stop_time: datetime | None
+    recording_type: str
+    event_id: str
+    status: str
+    locked: bool
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What :meth:`CameraClient.backup` wrote."""
+
+    filename: str  # a bare safe name, e.g. "backup_00408c123456.tar"
+    size: int
+
+
+@dataclass(frozen=True)
+class IpFilter:
+    """Answer of ``ipfilter.cgi?action=list``."""
+
+    addresses: tuple[str, ...]
+    enabled: bool
+    policy: str | None = None
+
+
+@dataclass(frozen=True)
+class UserGroups:
+    """Answer of ``pwdgrp.cgi?action=get``: users per group."""
+
+    groups: Mapping[str, tuple[str, ...]]
+
+
+class IoEvent(NamedTuple):
+    """A state of an I/O port, as the monitor stream reports it (1-based)."""
+
+    port: int
+    active: bool
+
+
+RESOLUTIONS: tuple[str, ...] = (
+    "1280x1024",
+    "1024x768",
+    "4CIF",
+    "D1",
+    "VGA",
+    "640x480",
+    "QVGA",
+    "CIF",
+    "320x240",
+    "QQVGA",
+    "QCIF",
+    "160x120",
+)
+"""The resolutions the spec lists for image.cgi and mjpg/video.cgi."""
+
+RESOLUTION_SIZES: dict[str, tuple[int, int]] = {
+    "1280x1024": (1280, 1024),
+    "1024x768": (1024, 768),
+    "4CIF": (704, 576),
+    "D1": (720, 576),
+    "VGA": (640, 480),
+    "640x480": (640, 480),
+    "QVGA": (320, 240),
+    "CIF": (352, 288),
+    "320x240": (320, 240),
+    "QQVGA": (160, 120),
+    "QCIF": (160, 120),  # the spec's imagesize.cgi example answers 160x120
+    "160x120": (160, 120),
+}
+"""Nominal pixel sizes of :data:`RESOLUTIONS` (PAL sizes for CIF and 4CIF)."""

@@ -1,0 +1,329 @@
+"""HTTP transport: URLs, authentication, status mapping and error wrapping.
+
+Credentials never go into URLs: Basic uses an ``Authorization`` header built
+by :class:`aiohttp.BasicAuth`, Digest one built by :mod:`.digest`.  The scheme
+is learnt from the first 401 and then sent preemptively, so each call is one
+request; a later 401 (new or stale nonce, changed password) is answered once
+with the fresh challenge before :class:`CameraAuthenticationError` is raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+import ipaddress
+import logging
+from typing import Any, Literal
+
+import aiohttp
+from yarl import URL
+
+from .digest import DigestAuth, DigestError, parse_www_authenticate
+from .encoding import QueryValue, build_query
+from .errors import (
+    CameraAuthenticationError,
+    CameraBusyError,
+    CameraConnectionError,
+    CameraError,
+    CameraForbiddenError,
+    CameraNotFoundError,
+    CameraRequestRefusedError,
+    CameraResponseError,
+    CameraTimeoutError,
+    CameraValueError,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_TEXT_BYTES = 4 * 1024 * 1024
+REDACTED = "********"
+
+type Params = Sequence[tuple[str, QueryValue]]
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret in ``text``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0911
+    """Wrap a transport exception (the caller decides about chaining)."""
+    if isinstance(err, CameraError):
+        return err
+    if isinstance(err, TimeoutError):
+        return CameraTimeoutError(f"{what}: the device did not answer in time")
+    if isinstance(err, aiohttp.ClientPayloadError):
+        return CameraConnectionError(f"{what}: the answer was cut off")
+    if isinstance(err, aiohttp.ServerDisconnectedError):
+        return CameraConnectionError(f"{what}: the device closed the connection")
+    if isinstance(err, aiohttp.ClientConnectorError):
+        return CameraConnectionError(f"{what}: cannot connect ({err.os_error})")
+    if isinstance(err, aiohttp.ClientResponseError):
+        return CameraResponseError(f"{what}: malformed HTTP answer")
+    if isinstance(err, aiohttp.ClientError | OSError):
+        return CameraConnectionError(f"{what}: {type(err).__name__}")
+    if isinstance(err, UnicodeError | ValueError):
+        return CameraResponseError(f"{what}: malformed answer")
+    return CameraError(f"{what}: {type(err).__name__}")  # pragma: no cover
+
+
+def _host_part(host: str) -> str:
+    host = host.strip()
+    if not host or any(char in host for char in "/?#@ \\[]"):
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        else:
+            raise CameraValueError("host", f"not a host name or address: {host!r}")
+    with suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            return f"[{host}]"
+    return host
+
+
+class Transport:
+    """Sends requests for :class:`~.client.CameraClient`."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        *,
+        port: int,
+        https: bool,
+        verify_ssl: bool,
+        username: str,
+        password: str,
+        timeout: float,
+    ) -> None:
+        """Keep the session (never closed here) and the settings."""
+        if isinstance(port, bool) or not 1 <= port <= 65535:
+            raise CameraValueError("port", "must be 1..65535", minimum=1, maximum=65535)
+        if not timeout > 0:
+            raise CameraValueError("timeout", "must be positive")
+        self._session = session
+        self._base = f"{'https' if https else 'http'}://{_host_part(host)}:{port}"
+        self._ssl: bool = verify_ssl if https else True
+        self._https = https
+        self._username = username
+        self._password = password
+        self.timeout = timeout
+        self._scheme: Literal["basic", "digest"] | None = None
+        self._digest: DigestAuth | None = None
+
+    @property
+    def base_url(self) -> str:
+        """``http(s)://host:port`` (no credentials)."""
+        return self._base
+
+    @property
+    def auth_scheme(self) -> str | None:
+        """The learnt scheme: ``"basic"``, ``"digest"`` or ``None`` (not yet)."""
+        return self._scheme
+
+    def update_credentials(self, username: str, password: str) -> None:
+        """Use new credentials (the learnt scheme is kept)."""
+        self._username = username
+        self._password = password
+        if self._digest is not None:
+            self._digest.set_credentials(username, password)
+
+    @property
+    def password(self) -> str:
+        """The login password (for redaction only)."""
+        return self._password
+
+    def redact(self, text: str, secrets: Iterable[str] = ()) -> str:
+        """``text`` without the password or the request's secrets."""
+        return redact(text, [self._password, *secrets])
+
+    def url(self, path: str, params: Params = ()) -> tuple[URL, str]:
+        """The request URL (already encoded) and its request target."""
+        query = build_query(params)
+        target = f"{path}?{query}" if query else path
+        return URL(self._base + target, encoded=True), target
+
+    def _authorization(self, method: str, target: str) -> str | None:
+        if self._scheme == "basic":
+            return aiohttp.BasicAuth(self._username, self._password).encode()
+        if self._scheme == "digest" and self._digest is not None:
+            return self._digest.authorization(method, target)
+        return None
+
+    def _learn(self, response: aiohttp.ClientResponse) -> bool:
+        """Take the challenge of a 401; ``False`` if none can be answered."""
+        challenges = parse_www_authenticate(
+            response.headers.getall("WWW-Authenticate", [])
+        )
+        for challenge in challenges:
+            if challenge.scheme == "digest":
+                try:
+                    if self._digest is None:
+                        self._digest = DigestAuth(
+                            self._username, self._password, challenge
+                        )
+                    else:
+                        self._digest.update(challenge)
+                except DigestError:
+                    continue
+                self._scheme = "digest"
+                return True
+        if any(challenge.scheme == "basic" for challenge in challenges):
+            self._scheme = "basic"
+            return True
+        return False
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        params: Params = (),
+        *,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+        timeout: aiohttp.ClientTimeout | None = None,  # noqa: ASYNC109
+        header_timeout: float | None = None,
+        replayable: bool = True,
+        secrets: Sequence[str] = (),
+    ) -> aiohttp.ClientResponse:
+        """Send one request (answering a 401 once); map HTTP errors.
+
+        Returns a response with a 2xx status; the caller releases it.
+        """
+        url, target = self.url(path, params)
+        what = f"{method} {path}"
+        _LOGGER.debug("%s", what)
+        if timeout is None:
+            timeout = aiohttp.ClientTimeout(total=self.timeout)
+        error: CameraError
+        try:
+            for attempt in range(2):
+                request_headers = dict(headers or {})
+                if (authorization := self._authorization(method, target)) is not None:
+                    request_headers["Authorization"] = authorization
+                async with asyncio.timeout(header_timeout):
+                    response = await self._session.request(
+                        method,
+                        url,
+                        headers=request_headers,
+                        data=data,
+                        timeout=timeout,
+                        ssl=self._ssl,
+                        allow_redirects=False,
+                    )
+                if response.status != 401:
+                    self._raise_for_status(response, what)
+                    return response
+                response.release()
+                if attempt or not replayable or not self._learn(response):
+                    break
+            raise CameraAuthenticationError(
+                f"{what}: the device refused the credentials"
+            )
+        except CameraError:
+            raise
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as err:
+            error = translate_error(err, what)
+            if not secrets:
+                raise error from err
+        raise error
+
+    @staticmethod
+    def _raise_for_status(response: aiohttp.ClientResponse, what: str) -> None:
+        status = response.status
+        if 200 <= status < 300:
+            return
+        response.release()
+        message = f"{what}: HTTP {status}"
+        if status == 403:
+            raise CameraForbiddenError(f"{message} (insufficient access level)")
+        if status == 404:
+            raise CameraNotFoundError(f"{message} (the device lacks this feature)")
+        if status == 503:
+            raise CameraBusyError(f"{message} (the device is busy)")
+        if status in (400, 409):
+            raise CameraRequestRefusedError(message)
+        raise CameraResponseError(message)
+
+    async def probe(self) -> None:
+        """Learn the auth scheme before a request whose body cannot be re-sent."""
+        if self._scheme is not None:
+            return
+        response = await self.request(
+            "GET", "/param.cgi", [("action", "list"), ("group", "Brand.Brand")]
+        )
+        response.release()
+
+    async def read_limited(
+        self, response: aiohttp.ClientResponse, limit: int, what: str
+    ) -> bytes:
+        """The whole body, refusing more than ``limit`` bytes."""
+        length = response.content_length
+        if length is not None and length > limit:
+            response.close()
+            raise CameraResponseError(f"{what}: the answer is too large")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_any():
+            size += len(chunk)
+            if size > limit:
+                response.close()
+                raise CameraResponseError(f"{what}: the answer is too large")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def fetch(
+        self,
+        method: str,
+        path: str,
+        params: Params = (),
+        *,
+        limit: int = MAX_TEXT_BYTES,
+        secrets: Sequence[str] = (),
+        **kwargs: Any,
+    ) -> tuple[aiohttp.ClientResponse, bytes]:
+        """Send a request and read its whole body."""
+        what = f"{method} {path}"
+        response = await self.request(method, path, params, secrets=secrets, **kwargs)
+        error: CameraError
+        try:
+            body = await self.read_limited(response, limit, what)
+        except CameraError:
+            raise
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            error = translate_error(err, what)
+            if not secrets:
+                raise error from err
+        else:
+            return response, body
+        finally:
+            response.release()
+        raise error
+
+    async def text(
+        self,
+        method: str,
+        path: str,
+        params: Params = (),
+        *,
+        secrets: Sequence[str] = (),
+        **kwargs: Any,
+    ) -> str:
+        """Send a request and decode its body (UTF-8, else Latin-1)."""
+        response, body = await self.fetch(
+            method, path, params, secrets=secrets, **kwargs
+        )
+        del response
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode("latin-1")
+
+    def stream_timeout(self, stall: float | None) -> aiohttp.ClientTimeout:
+        """Connect timeout plus a stall (read) timeout, no total timeout."""
+        return aiohttp.ClientTimeout(
+            total=None, connect=self.timeout, sock_connect=self.timeout, sock_read=stall
+        )

@@ -1,0 +1,72 @@
+"""Digital inputs, pushed by the device's input monitor stream."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import CgiCameraCoordinator
+from .entity import CgiCameraBaseEntity
+from .video_status import async_setup_video_signal
+
+if TYPE_CHECKING:
+    from . import CgiCameraConfigEntry
+
+# State comes from the push stream; nothing is polled.
+PARALLEL_UPDATES = 0
+
+INPUT_DESCRIPTION = BinarySensorEntityDescription(key="input", translation_key="input")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CgiCameraConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one binary sensor per digital input."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        CgiCameraInputSensor(coordinator, port) for port in coordinator.input_ports
+    )
+    # Video servers: a video_signal sensor per source (camera helper's module).
+    await async_setup_video_signal(hass, entry, async_add_entities)
+
+
+class CgiCameraInputSensor(CgiCameraBaseEntity, BinarySensorEntity):
+    """One digital input; updated only by the stream and its resyncs."""
+
+    _attr_should_poll = False
+
+    def __init__(self, coordinator: CgiCameraCoordinator, port: int) -> None:
+        """Initialise the input; the device's own port name wins when set."""
+        super().__init__(coordinator, INPUT_DESCRIPTION, port)
+        self.port = port
+        if name := (coordinator.device.input_names.get(port) or "").strip():
+            self._attr_name = name
+        else:
+            self._attr_translation_placeholders = {"number": str(port)}
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the input stream."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_input_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def available(self) -> bool:
+        """Return whether the input state is live."""
+        return (
+            self.coordinator.inputs_available and self.port in self.coordinator.inputs
+        )
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether the input is active."""
+        return self.coordinator.inputs.get(self.port)

@@ -1,0 +1,220 @@
+"""Cameras: one per video source, plus the quad view of video servers.
+
+Snapshots come from ``image.cgi`` (or, while a live connection is open, from
+its newest frame); live view is the shared MJPEG stream of
+:mod:`.live_stream`.  There is no RTSP in this API, so no ``stream_source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import hdrs, web
+from homeassistant.components.camera import Camera, CameraEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import RESOLUTION_SIZES, RESOLUTIONS, CameraError
+from .const import (
+    CONF_QUAD_CAMERA,
+    CONF_SNAPSHOT_RESOLUTION,
+    DOMAIN,
+    RESOLUTION_DEVICE_DEFAULT,
+)
+from .entity import CgiCameraEntity
+from .live_stream import LiveStreamHub, Source, async_get_hub
+
+if TYPE_CHECKING:
+    from . import CgiCameraConfigEntry
+    from .coordinator import CgiCameraCoordinator
+
+_LOGGER = logging.getLogger(__name__)
+
+# Images are fetched on request; the device connection is shared anyway.
+PARALLEL_UPDATES = 0
+
+QUAD: Source = "quad"
+BOUNDARY = "cgicameraframe"
+# Which state of the quad option was last written to the entity registry.
+QUAD_OPTION_APPLIED = "quad_option_applied"
+
+CAMERA_DESCRIPTION = CameraEntityDescription(key="camera", translation_key="source")
+QUAD_DESCRIPTION = CameraEntityDescription(key="camera", translation_key="quad")
+
+
+def snapshot_resolution(
+    width: int | None, height: int | None, default: str | None
+) -> str | None:
+    """Return the smallest listed resolution that covers ``width`` x ``height``.
+
+    Without a requested size, or when none covers it, return ``default``.
+    Among equal sizes the name that states the size (``640x480`` rather than
+    ``VGA``) wins, then the spec's order.
+    """
+    if not width and not height:
+        return default
+    candidates = [
+        (size[0] * size[1], not name[0].isdigit(), index, name)
+        for index, name in enumerate(RESOLUTIONS)
+        if (size := RESOLUTION_SIZES[name])[0] >= (width or 0)
+        and size[1] >= (height or 0)
+    ]
+    return min(candidates)[3] if candidates else default
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CgiCameraConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a camera per video source and, on video servers, the quad view."""
+    data = entry.runtime_data
+    hub = async_get_hub(hass, entry)
+    caps = data.device.capabilities
+    cameras = [
+        CgiCameraCamera(data.coordinator, hub, source)
+        for source in range(1, caps.sources + 1)
+    ]
+    if caps.has_quad:
+        quad_enabled = bool(entry.options.get(CONF_QUAD_CAMERA, False))
+        quad = CgiCameraCamera(
+            data.coordinator, hub, QUAD, enabled_default=quad_enabled
+        )
+        _async_apply_quad_option(hass, quad, quad_enabled)
+        cameras.append(quad)
+    async_add_entities(cameras)
+
+
+@callback
+def _async_apply_quad_option(
+    hass: HomeAssistant, quad: CgiCameraCamera, enabled: bool
+) -> None:
+    """Enable or disable a registered quad camera when the option changed.
+
+    The option wins only when it changes: a user who enables or disables the
+    entity by hand keeps that choice until the option is changed again.
+    """
+    registry = er.async_get(hass)
+    assert quad.unique_id is not None
+    entity_id = registry.async_get_entity_id("camera", DOMAIN, quad.unique_id)
+    if entity_id is None or (entry := registry.async_get(entity_id)) is None:
+        return  # New: enabled_default decides.
+    applied: Mapping[str, Any] = entry.options.get(DOMAIN, {})
+    if applied.get(QUAD_OPTION_APPLIED) == enabled:
+        return
+    if enabled and entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION:
+        registry.async_update_entity(entity_id, disabled_by=None)
+    elif not enabled and entry.disabled_by is None:
+        registry.async_update_entity(
+            entity_id, disabled_by=er.RegistryEntryDisabler.INTEGRATION
+        )
+    registry.async_update_entity_options(
+        entity_id, DOMAIN, {QUAD_OPTION_APPLIED: enabled}
+    )
+
+
+class CgiCameraCamera(CgiCameraEntity, Camera):
+    """One video source (or the quad view) of the device."""
+
+    def __init__(
+        self,
+        coordinator: CgiCameraCoordinator,
+        hub: LiveStreamHub,
+        source: Source,
+        *,
+        enabled_default: bool = True,
+    ) -> None:
+        """Initialise the camera of ``source``."""
+        description = QUAD_DESCRIPTION if source == QUAD else CAMERA_DESCRIPTION
+        CgiCameraEntity.__init__(self, coordinator, description, source)
+        Camera.__init__(self)
+        self.hub = hub
+        self.source = source
+        device = coordinator.device
+        self._attr_brand = device.brand
+        self._attr_model = device.model
+        self._attr_entity_registry_enabled_default = enabled_default
+        # The quad view is named by its translation ("Quad view"); the only
+        # camera of a device takes the device's name.
+        if source != QUAD and device.capabilities.sources == 1:
+            self._attr_name = None
+        elif source != QUAD:
+            self._attr_translation_placeholders = {"number": str(source)}
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the live connection, to show the state "streaming"."""
+        await super().async_added_to_hass()
+        stream = self.hub.stream(self.source)
+        self.async_on_remove(stream.async_add_listener(self._async_stream_changed))
+
+    @callback
+    def _async_stream_changed(self) -> None:
+        if (is_open := self.hub.stream(self.source).is_open) != self.is_streaming:
+            self._attr_is_streaming = is_open
+            self.async_write_ha_state()
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """Return a snapshot: the live frame if a connection is open, else image.cgi."""
+        if (frame := self.hub.latest_frame(self.source)) is not None:
+            return frame
+        option = self.hub.options.get(
+            CONF_SNAPSHOT_RESOLUTION, RESOLUTION_DEVICE_DEFAULT
+        )
+        default = None if option == RESOLUTION_DEVICE_DEFAULT else str(option)
+        resolution = snapshot_resolution(width, height, default)
+        try:
+            return await self.hub.client.snapshot(
+                self.hub.api_camera(self.source), resolution
+            )
+        except CameraError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="snapshot_failed",
+                translation_placeholders={"error": str(err) or type(err).__name__},
+            ) from err
+
+    async def handle_async_mjpeg_stream(
+        self, request: web.Request
+    ) -> web.StreamResponse | None:
+        """Serve the shared live stream as multipart/x-mixed-replace."""
+        try:
+            async with self.hub.async_view(self.source) as viewer:
+                # Wait for the first frame: a device that refuses (busy,
+                # away) gets a 502, not an empty 200.
+                frame = await viewer.next_frame()
+                if frame is None:
+                    return None
+                response = web.StreamResponse()
+                response.headers[hdrs.CONTENT_TYPE] = (
+                    f"multipart/x-mixed-replace;boundary={BOUNDARY}"
+                )
+                response.headers[hdrs.CACHE_CONTROL] = "no-cache"
+                await response.prepare(request)
+                try:
+                    while frame is not None:
+                        await response.write(_part(frame))
+                        frame = await viewer.next_frame()
+                    await response.write(f"--{BOUNDARY}--\r\n".encode())
+                except ConnectionResetError:
+                    _LOGGER.debug("Live viewer of %s left", self.entity_id)
+                return response
+        except CameraError as err:
+            _LOGGER.debug("Live stream of %s unavailable: %s", self.entity_id, err)
+            return None
+
+
+def _part(frame: bytes) -> bytes:
+    return (
+        (
+            f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
+            f"Content-Length: {len(frame)}\r\n\r\n"
+        ).encode()
+        + frame
+        + b"\r\n"
+    )

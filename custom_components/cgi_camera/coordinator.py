@@ -1,0 +1,409 @@
+"""One coordinator per device: polling, the input monitor stream, availability."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import logging
+import random
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    CameraAuthenticationError,
+    CameraClient,
+    CameraError,
+    CameraNotFoundError,
+    DeviceInfo,
+    IoEvent,
+    StorageDisk,
+)
+from .const import (
+    BACKOFF_BASE_SECONDS,
+    BACKOFF_MAX_SECONDS,
+    DOMAIN,
+    SCAN_INTERVAL_SECONDS,
+    SD_DISK_ID,
+)
+
+if TYPE_CHECKING:
+    from . import CgiCameraConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+# A monitor stream that stayed up this long counts as healthy: the next
+# reconnect starts again at the first backoff step.
+HEALTHY_STREAM_SECONDS = 60.0
+
+
+def default_backoff(attempt: int) -> float:
+    """Return the delay before reconnect attempt ``attempt`` (0-based).
+
+    The first attempt after a healthy stream is immediate; later ones back off
+    exponentially with full jitter in the upper half, capped at 60 s.
+    """
+    if attempt <= 0:
+        return 0.0
+    ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** min(attempt, 16))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311
+
+
+@dataclass(slots=True)
+class StorageState:
+    """The SD card as last polled."""
+
+    disk: StorageDisk | None
+    recordings: int | None = None
+
+    @property
+    def status(self) -> str:
+        """Return the normalised status: ok, full, readonly, unmounted, absent..."""
+        if self.disk is None:
+            return "absent"
+        return self.disk.status.strip().lower() or "unknown"
+
+    @property
+    def usable(self) -> bool:
+        """Return whether the card is mounted, so its sizes mean something."""
+        return self.disk is not None and self.status not in (
+            "absent",
+            "unmounted",
+            "unknown",
+            "error",
+        )
+
+
+@dataclass(slots=True)
+class CgiCameraData:
+    """What the coordinator polls."""
+
+    outputs: dict[int, bool] = field(default_factory=dict)
+    storage: StorageState | None = None
+
+
+@dataclass(slots=True)
+class PushState:
+    """State of the input monitor stream, for entities and diagnostics."""
+
+    connected: bool = False
+    connected_since: datetime | None = None
+    reconnect_count: int = 0
+    attempt: int = 0
+    last_error: str | None = None
+    last_event: datetime | None = None
+    events: int = 0
+    auth_failed: bool = False
+
+
+class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
+    """Own every request to one device.
+
+    * polls what the device does not push (relays, SD card) every 30 s;
+    * holds ``io/input.cgi?monitor=...`` open in a background task of the
+      config entry and reconnects it with backoff;
+    * re-reads the inputs with ``check`` after every (re)connect.
+    """
+
+    config_entry: CgiCameraConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: CgiCameraConfigEntry,
+        client: CameraClient,
+        device: DeviceInfo,
+        *,
+        backoff: Callable[[int], float] | None = None,
+    ) -> None:
+        """Initialise the coordinator."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {device.name or device.model}",
+            update_interval=timedelta(seconds=SCAN_INTERVAL_SECONDS),
+            always_update=False,
+        )
+        self.client = client
+        self.device = device
+        self.backoff = backoff or default_backoff
+        caps = device.capabilities
+        self.input_ports: tuple[int, ...] = tuple(range(1, caps.inputs + 1))
+        self.output_ports: tuple[int, ...] = tuple(range(1, caps.outputs + 1))
+        # Inputs come only from the push stream and its resyncs.
+        self.inputs: dict[int, bool] = {}
+        self.push = PushState()
+        self._input_listeners: list[CALLBACK_TYPE] = []
+        # Per-port counter of pushed events: a resync answer never overwrites
+        # an event that arrived while the check request was in flight.
+        self._input_versions: dict[int, int] = dict.fromkeys(self.input_ports, 0)
+        self._events_since_poll = 0
+        self._stream_timeout: asyncio.Timeout | None = None
+        self._stream_generation = 0
+        self._stream_open = 0
+        self._wake = asyncio.Event()
+        # Recording counts cost an extra request: only while an entity wants it.
+        self.recordings_wanted = 0
+
+    @property
+    def mac(self) -> str:
+        """Return the device's normalised MAC address."""
+        return self.device.mac
+
+    # ------------------------------------------------------------------ polling
+
+    async def _async_update_data(self) -> CgiCameraData:
+        """Poll relays (one check request) and, with an SD card, its status."""
+        data = CgiCameraData()
+        try:
+            if self.output_ports:
+                data.outputs = await self.client.check_outputs(self.output_ports)
+            if self.device.capabilities.sd_card:
+                data.storage = await self._async_poll_storage()
+        except CameraAuthenticationError as err:
+            self.push.auth_failed = True
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except CameraError as err:
+            self._async_poll_failed()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        self._events_since_poll = 0
+        if not self.push.connected and not self.push.auth_failed:
+            # The device answers again: skip the rest of the stream's backoff.
+            self._wake.set()
+        return data
+
+    async def _async_poll_storage(self) -> StorageState:
+        try:
+            disks = await self.client.storage_disks(SD_DISK_ID)
+        except CameraNotFoundError:
+            return StorageState(disk=None)
+        disk = next((d for d in disks if d.disk_id == SD_DISK_ID), None)
+        if disk is None and disks:
+            disk = disks[0]
+        state = StorageState(disk=disk)
+        if self.recordings_wanted and state.usable:
+            try:
+                state.recordings = len(await self.client.storage_recordings())
+            except CameraNotFoundError:
+                state.recordings = None
+        return state
+
+    @callback
+    def _async_poll_failed(self) -> None:
+        """A poll failed: a stream without data since the last poll is dead."""
+        if self.push.connected and self._events_since_poll == 0:
+            self.async_kill_stream()
+        self._events_since_poll = 0
+
+    @callback
+    def async_set_outputs(self, outputs: dict[int, bool]) -> None:
+        """Store relay states confirmed by the device and notify entities."""
+        merged = {**self.data.outputs, **outputs}
+        self.async_set_updated_data(CgiCameraData(merged, self.data.storage))
+
+    # --------------------------------------------------------------- push side
+
+    @callback
+    def async_add_input_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Listen for input changes and stream availability."""
+        self._input_listeners.append(update)
+
+        @callback
+        def remove() -> None:
+            self._input_listeners.remove(update)
+
+        return remove
+
+    @callback
+    def _async_notify_inputs(self) -> None:
+        for update in list(self._input_listeners):
+            update()
+
+    @property
+    def inputs_available(self) -> bool:
+        """Return whether input states are live (stream open and resynced)."""
+        return self.push.connected
+
+    @callback
+    def async_start_push(self) -> None:
+        """Start the input monitor task; it belongs to the entry."""
+        if not self.input_ports:
+            return
+        self.config_entry.async_create_background_task(
+            self.hass, self._async_push_loop(), f"{DOMAIN} {self.mac} input monitor"
+        )
+
+    @callback
+    def async_kill_stream(self) -> None:
+        """End the current monitor stream; the push loop reconnects."""
+        if self._stream_timeout is not None:
+            self._stream_timeout.reschedule(asyncio.get_running_loop().time())
+
+    async def _async_push_loop(self) -> None:
+        """Hold the monitor stream open; reconnect with backoff."""
+        while not self.push.auth_failed:
+            delay = self.backoff(self.push.attempt)
+            if delay > 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
+                if self.push.auth_failed:
+                    return  # A poll got a 401 meanwhile: wait for reauth.
+            self.push.attempt += 1
+            try:
+                await self._async_run_stream()
+            except CameraAuthenticationError:
+                self._async_auth_failed()
+                self._async_stream_lost("authentication failed")
+            except TimeoutError:
+                self._async_stream_lost("no data and the device did not answer")
+            except CameraError as err:
+                self._async_stream_lost(str(err) or type(err).__name__)
+            except Exception as err:
+                _LOGGER.warning("Unexpected error in the input monitor: %r", err)
+                self._async_stream_lost(repr(err))
+            else:
+                self._async_stream_lost("stream ended")
+
+    async def _async_run_stream(self) -> None:
+        """Consume one monitor connection until it ends."""
+        loop = asyncio.get_running_loop()
+        self._stream_generation += 1
+        generation = self._stream_generation
+        opened_at: float | None = None
+
+        @callback
+        def on_connect() -> None:
+            nonlocal opened_at
+            opened_at = loop.time()
+            self._stream_open = generation
+            # Eager task: it snapshots the event counters before any await.
+            self.config_entry.async_create_background_task(
+                self.hass,
+                self._async_resync(generation),
+                f"{DOMAIN} {self.mac} input resync",
+            )
+
+        stream = self.client.monitor_inputs(self.input_ports, on_connect=on_connect)
+        try:
+            async with asyncio.timeout(None) as self._stream_timeout:
+                async for event in stream:
+                    self._async_handle_event(event)
+        finally:
+            self._stream_timeout = None
+            self._stream_open = 0
+            await stream.aclose()
+            if opened_at is not None and (
+                loop.time() - opened_at >= HEALTHY_STREAM_SECONDS
+            ):
+                # A healthy stream: the first reconnect is immediate.
+                self.push.attempt = 0
+
+    async def _async_resync(self, generation: int) -> None:
+        """Re-read every input with one check request after a (re)connect."""
+        versions = dict(self._input_versions)
+        try:
+            states = await self.client.check_inputs(self.input_ports)
+        except CameraAuthenticationError:
+            self._async_auth_failed()
+            self.async_kill_stream()
+            return
+        except CameraError as err:
+            _LOGGER.debug("Input resync of %s failed: %s", self.mac, err)
+            self.push.last_error = str(err) or type(err).__name__
+            self.async_kill_stream()
+            return
+        if self._stream_open != generation:
+            return  # That stream is gone already; the next one resyncs.
+        for port, active in states.items():
+            if self._input_versions.get(port) == versions.get(port):
+                self.inputs[port] = active
+        self.push.connected = True
+        self.push.connected_since = dt_util.utcnow()
+        _LOGGER.debug("Input monitor of %s connected and resynced", self.mac)
+        self._async_notify_inputs()
+        if not self.last_update_success:
+            # The device is back: refresh polled entities now, not in 30 s.
+            self._async_request_refresh()
+
+    @callback
+    def _async_auth_failed(self) -> None:
+        """Stop talking to the device and ask the user for new credentials."""
+        if not self.push.auth_failed:
+            self.push.auth_failed = True
+            _LOGGER.debug("Device %s answered 401: starting reauth", self.mac)
+            self.config_entry.async_start_reauth(self.hass)
+
+    @callback
+    def _async_request_refresh(self) -> None:
+        self.config_entry.async_create_task(
+            self.hass, self.async_request_refresh(), f"{DOMAIN} {self.mac} refresh"
+        )
+
+    @callback
+    def _async_handle_event(self, event: IoEvent) -> None:
+        self.push.events += 1
+        self._events_since_poll += 1
+        self.push.last_event = dt_util.utcnow()
+        if event.port not in self._input_versions:
+            return
+        self._input_versions[event.port] += 1
+        if self.inputs.get(event.port) is event.active:
+            return
+        self.inputs[event.port] = event.active
+        if self.push.connected:
+            self._async_notify_inputs()
+
+    @callback
+    def _async_stream_lost(self, reason: str) -> None:
+        self.push.last_error = reason
+        if not self.push.connected:
+            _LOGGER.debug("Input monitor of %s not connected: %s", self.mac, reason)
+            return
+        _LOGGER.debug("Input monitor of %s lost: %s", self.mac, reason)
+        self.push.connected = False
+        self.push.connected_since = None
+        self.push.reconnect_count += 1
+        self._async_notify_inputs()
+        if not self.push.auth_failed:
+            # One poll tells whether the whole device is away (entities go
+            # unavailable and the coordinator logs it once) or only the stream.
+            self._async_request_refresh()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the coordinator's and the push task's state."""
+        return {
+            "last_update_success": self.last_update_success,
+            "last_exception": repr(self.last_exception)
+            if self.last_exception
+            else None,
+            "update_interval_seconds": self.update_interval.total_seconds()
+            if self.update_interval
+            else None,
+            "inputs": dict(self.inputs),
+            "push": {
+                "connected": self.push.connected,
+                "connected_since": self.push.connected_since.isoformat()
+                if self.push.connected_since
+                else None,
+                "reconnect_count": self.push.reconnect_count,
+                "attempt": self.push.attempt,
+                "last_error": self.push.last_error,
+                "events": self.push.events,
+                "auth_failed": self.push.auth_failed,
+            },
+        }

@@ -1,0 +1,432 @@
+"""The device's actions: parameters, OSD, clock, storage, restore, factory default.
+
+They target a device (``device_id``) or a config entry (``config_entry_id``)
+and are admin-only: they change (or, for ``get_parameters``, read) the
+device's configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+import logging
+import os
+from pathlib import Path
+import re
+import stat
+from typing import TYPE_CHECKING, Any, cast
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import voluptuous as vol
+
+from .action_support import async_check_user, camera_error, invalid, text, validate
+from .api import CameraError
+from .backup import backup_folder
+from .const import DOMAIN, SD_DISK_ID
+from .repairs import async_sync_time
+
+if TYPE_CHECKING:
+    from . import CgiCameraConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+ATTR_PARAMETERS = "parameters"
+ATTR_TEXT = "text"
+ATTR_TEXT_ENABLED = "text_enabled"
+ATTR_DATE = "date"
+ATTR_CLOCK = "clock"
+ATTR_COMMIT = "commit"
+ATTR_DISK_ID = "disk_id"
+ATTR_RECORDING_ID = "recording_id"
+ATTR_CONFIRM = "confirm"
+ATTR_FILE = "file"
+ATTR_MODE = "mode"
+
+# param.cgi names: groups and parameters separated by dots; ``*`` in lists.
+_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$")
+_PARAM_PATTERN = re.compile(r"^[A-Za-z*][A-Za-z0-9_*]*(?:\.[A-Za-z0-9_*]+)*$")
+_DISK_ID = re.compile(r"^[A-Za-z0-9_]+$")
+_RECORDING_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+# Values of secret parameters are never returned (as in diagnostics).
+_SECRET = re.compile(r"pass|pwd|secret|key", re.IGNORECASE)
+REDACTED = "**REDACTED**"
+MAX_PARAMETERS = 200
+MAX_VALUE_LENGTH = 1024
+MAX_OSD_LENGTH = 128
+# restore.cgi gets the whole file in memory; device backups are small.
+MAX_BACKUP_BYTES = 64 * 1024 * 1024
+
+
+# ------------------------------------------------------------------ values
+
+
+def _param_values(value: Any) -> dict[str, str]:
+    """``{name: value}``; booleans become yes/no (YAML reads yes as true)."""
+    if not isinstance(value, dict) or not value:
+        raise vol.Invalid("expected a mapping of parameter names to values")
+    if len(value) > MAX_PARAMETERS:
+        raise vol.Invalid(f"more than {MAX_PARAMETERS} parameters")
+    result: dict[str, str] = {}
+    for name, raw in value.items():
+        if not isinstance(name, str) or not _PARAM_NAME.match(name):
+            raise vol.Invalid(f"not a parameter name: {str(name)[:60]!r}")
+        if isinstance(raw, bool):
+            item = "yes" if raw else "no"
+        elif isinstance(raw, str | int | float):
+            item = str(raw)
+        else:
+            raise vol.Invalid(f"{name}: expected a text or number")
+        if len(item) > MAX_VALUE_LENGTH or "\n" in item or "\r" in item:
+            raise vol.Invalid(f"{name}: not a one-line value")
+        result[name] = item
+    return result
+
+
+def redact_params(values: dict[str, str]) -> dict[str, str]:
+    """Hide the values of secret parameters."""
+    return {
+        name: REDACTED if _SECRET.search(name) and value else value
+        for name, value in values.items()
+    }
+
+
+def _param_patterns(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if not items or len(items) > MAX_PARAMETERS:
+        raise vol.Invalid("expected 1 to 200 parameter or group names")
+    for item in items:
+        if not isinstance(item, str) or not _PARAM_PATTERN.match(item):
+            raise vol.Invalid(f"not a parameter or group name: {str(item)[:60]!r}")
+    return cast("list[str]", items)
+
+
+def _osd_text(value: Any) -> str:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise vol.Invalid("expected a text")
+    result = str(value)
+    if len(result) > MAX_OSD_LENGTH:
+        raise vol.Invalid(f"longer than {MAX_OSD_LENGTH} characters")
+    if any(ord(char) < 32 for char in result):
+        raise vol.Invalid("must be one line without control characters")
+    return result
+
+
+def _matching(pattern: re.Pattern[str], what: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        result = text(value)
+        if not pattern.match(result):
+            raise vol.Invalid(f"not a valid {what}")
+        return result
+
+    return check
+
+
+_DISK = vol.Optional(ATTR_DISK_ID, default=SD_DISK_ID)
+_CONFIRM = vol.Optional(ATTR_CONFIRM, default=False)
+
+
+# ----------------------------------------------------------------- targets
+
+
+def resolve_entry(hass: HomeAssistant, data: dict[str, Any]) -> CgiCameraConfigEntry:
+    """Return the loaded config entry of the targeted device."""
+    device_id = data.get(ATTR_DEVICE_ID)
+    entry_id = data.get(ATTR_CONFIG_ENTRY_ID)
+    entry = None
+    if device_id is not None:
+        device = dr.async_get(hass).async_get(device_id)
+        entries = [
+            e
+            for e in (
+                hass.config_entries.async_get_entry(eid)
+                for eid in (device.config_entries if device else ())
+            )
+            if e is not None and e.domain == DOMAIN
+        ]
+        if not entries:
+            raise invalid("device_not_found", device_id=device_id)
+        entry = entries[0]
+    elif entry_id is not None:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            raise invalid("entry_not_found", config_entry_id=entry_id)
+    else:
+        raise invalid("no_device")
+    if entry.state is not ConfigEntryState.LOADED:
+        raise invalid("entry_not_loaded", name=entry.title)
+    return cast("CgiCameraConfigEntry", entry)
+
+
+def _require_confirm(data: dict[str, Any], service: str) -> None:
+    if data.get(ATTR_CONFIRM) is not True:
+        raise invalid("confirm_required", service=f"{DOMAIN}.{service}")
+
+
+def _require_sd(entry: CgiCameraConfigEntry) -> None:
+    if not entry.runtime_data.device.capabilities.sd_card:
+        raise invalid("no_sd_card", name=entry.title)
+
+
+# ------------------------------------------------------------------ actions
+
+
+async def _set_parameters(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    await entry.runtime_data.client.update_params(data[ATTR_PARAMETERS])
+
+
+async def _get_parameters(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> ServiceResponse:
+    values = await entry.runtime_data.client.list_params(data.get(ATTR_PARAMETERS))
+    return {ATTR_PARAMETERS: cast("dict[str, Any]", redact_params(values))}
+
+
+async def _set_osd_text(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    text_value = data.get(ATTR_TEXT)
+    text_enabled = data.get(ATTR_TEXT_ENABLED)
+    if text_enabled is None and text_value is not None:
+        text_enabled = bool(text_value)
+    if text_value is None and all(
+        data.get(key) is None for key in (ATTR_TEXT_ENABLED, ATTR_DATE, ATTR_CLOCK)
+    ):
+        raise invalid("nothing_to_set", service=f"{DOMAIN}.set_osd_text")
+    await entry.runtime_data.client.set_osd(
+        text=text_value,
+        date=data.get(ATTR_DATE),
+        clock=data.get(ATTR_CLOCK),
+        text_enabled=text_enabled,
+        commit=data[ATTR_COMMIT],
+    )
+
+
+async def _sync_time(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    await async_sync_time(hass, entry)
+
+
+async def _storage_mount(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    _require_sd(entry)
+    await entry.runtime_data.client.storage_mount(data[ATTR_DISK_ID])
+    await entry.runtime_data.coordinator.async_request_refresh()
+
+
+async def _storage_unmount(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    _require_sd(entry)
+    await entry.runtime_data.client.storage_unmount(data[ATTR_DISK_ID])
+    await entry.runtime_data.coordinator.async_request_refresh()
+
+
+async def _storage_format(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    _require_confirm(data, "storage_format")
+    _require_sd(entry)
+    await entry.runtime_data.client.storage_format(data[ATTR_DISK_ID])
+    await entry.runtime_data.coordinator.async_request_refresh()
+
+
+async def _storage_remove_recording(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    recording_id = data[ATTR_RECORDING_ID]
+    if recording_id.lower() == "all":
+        _require_confirm(data, "storage_remove_recording")
+    _require_sd(entry)
+    await entry.runtime_data.client.storage_remove_recording(recording_id)
+    await entry.runtime_data.coordinator.async_request_refresh()
+
+
+def _read_backup(folder: Path, value: str) -> tuple[str, bytes]:
+    """Read a backup file, only from the backups folder (no links, no ..)."""
+    raw = Path(value)
+    if ".." in raw.parts:
+        raise invalid("backup_outside_folder", file=value)
+    candidate = raw if raw.is_absolute() else folder / raw
+    try:
+        real_folder = folder.resolve(strict=True)
+        info = os.lstat(candidate)
+        real = candidate.resolve(strict=True)
+    except OSError as err:
+        raise invalid("backup_not_found", file=value) from err
+    if real.parent != real_folder or candidate.parent.resolve() != real_folder:
+        raise invalid("backup_outside_folder", file=value)
+    if not stat.S_ISREG(info.st_mode):
+        # A symbolic link (even to a file in the folder), a folder, a device...
+        raise invalid("backup_outside_folder", file=value)
+    if info.st_size > MAX_BACKUP_BYTES:
+        raise invalid("backup_too_large", file=value)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(real, flags)
+    with os.fdopen(fd, "rb") as file:
+        data = file.read(MAX_BACKUP_BYTES + 1)
+    if len(data) > MAX_BACKUP_BYTES:
+        raise invalid("backup_too_large", file=value)  # pragma: no cover - raced
+    return real.name, data
+
+
+async def _restore_backup(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    name, content = await hass.async_add_executor_job(
+        _read_backup, backup_folder(hass), data[ATTR_FILE]
+    )
+    await entry.runtime_data.client.restore(content, filename=name)
+
+
+async def _factory_default(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    _require_confirm(data, "factory_default")
+    await entry.runtime_data.client.factory_default(hard=data[ATTR_MODE] == "hard")
+
+
+# ------------------------------------------------------------- registration
+
+type DeviceRunner = Callable[
+    [HomeAssistant, CgiCameraConfigEntry, dict[str, Any]],
+    Awaitable[ServiceResponse | None],
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceService:
+    """One device action."""
+
+    name: str
+    fields: dict[vol.Marker, Any]
+    run: DeviceRunner
+    error_key: str
+    response: SupportsResponse = SupportsResponse.NONE
+
+
+SERVICES: tuple[DeviceService, ...] = (
+    DeviceService(
+        "set_parameters",
+        {vol.Required(ATTR_PARAMETERS): _param_values},
+        _set_parameters,
+        "set_parameters_failed",
+    ),
+    DeviceService(
+        "get_parameters",
+        {vol.Optional(ATTR_PARAMETERS): _param_patterns},
+        _get_parameters,
+        "get_parameters_failed",
+        SupportsResponse.ONLY,
+    ),
+    DeviceService(
+        "set_osd_text",
+        {
+            vol.Optional(ATTR_TEXT): _osd_text,
+            vol.Optional(ATTR_TEXT_ENABLED): cv.boolean,
+            vol.Optional(ATTR_DATE): cv.boolean,
+            vol.Optional(ATTR_CLOCK): cv.boolean,
+            vol.Optional(ATTR_COMMIT, default=False): cv.boolean,
+        },
+        _set_osd_text,
+        "set_osd_failed",
+    ),
+    DeviceService("sync_time", {}, _sync_time, "sync_time_failed"),
+    DeviceService(
+        "storage_mount",
+        {_DISK: _matching(_DISK_ID, "disk id")},
+        _storage_mount,
+        "storage_failed",
+    ),
+    DeviceService(
+        "storage_unmount",
+        {_DISK: _matching(_DISK_ID, "disk id")},
+        _storage_unmount,
+        "storage_failed",
+    ),
+    DeviceService(
+        "storage_format",
+        {_DISK: _matching(_DISK_ID, "disk id"), _CONFIRM: cv.boolean},
+        _storage_format,
+        "storage_failed",
+    ),
+    DeviceService(
+        "storage_remove_recording",
+        {
+            vol.Required(ATTR_RECORDING_ID): _matching(_RECORDING_ID, "recording id"),
+            _CONFIRM: cv.boolean,
+        },
+        _storage_remove_recording,
+        "storage_failed",
+    ),
+    DeviceService(
+        "restore_backup",
+        {vol.Required(ATTR_FILE): text},
+        _restore_backup,
+        "restore_failed",
+    ),
+    DeviceService(
+        "factory_default",
+        {
+            vol.Optional(ATTR_MODE, default="soft"): vol.In(["soft", "hard"]),
+            _CONFIRM: cv.boolean,
+        },
+        _factory_default,
+        "factory_default_failed",
+    ),
+)
+
+_TARGET_FIELDS: dict[vol.Marker, Any] = {
+    vol.Optional(ATTR_DEVICE_ID): cv.string,
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+}
+
+
+def _make_handler(
+    hass: HomeAssistant, service: DeviceService
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    inner = vol.Schema({**_TARGET_FIELDS, **service.fields})
+
+    async def handle(call: ServiceCall) -> ServiceResponse:
+        await async_check_user(hass, call, admin=True)
+        data = validate(inner, call.data)
+        entry = resolve_entry(hass, data)
+        try:
+            result = await service.run(hass, entry, data)
+        except CameraError as err:
+            raise camera_error(err, service.error_key) from err
+        return result if service.response is not SupportsResponse.NONE else None
+
+    return handle
+
+
+@callback
+def async_setup_device_services(hass: HomeAssistant) -> None:
+    """Register the device actions (from async_setup)."""
+    for service in SERVICES:
+        outer = vol.Schema(
+            {
+                vol.Optional(str(key)): object
+                for key in (*_TARGET_FIELDS, *service.fields)
+            }
+        )
+        hass.services.async_register(
+            DOMAIN,
+            service.name,
+            _make_handler(hass, service),
+            outer,
+            supports_response=service.response,
+        )

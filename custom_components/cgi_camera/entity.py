@@ -1,0 +1,57 @@
+"""Base entities of the CGI Camera integration."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import CgiCameraCoordinator
+
+
+class CgiCameraBaseEntity(Entity):
+    """An entity of one device: named by translation, identified by MAC."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: CgiCameraCoordinator,
+        description: EntityDescription,
+        key_suffix: str | int | None = None,
+    ) -> None:
+        """Initialise the entity; ``key_suffix`` tells ports/sources apart."""
+        self.coordinator = coordinator
+        self.entity_description = description
+        key = (
+            description.key if key_suffix is None else f"{description.key}_{key_suffix}"
+        )
+        self._attr_unique_id = f"{coordinator.mac}-{key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.mac)})
+
+    async def async_added_to_hass(self) -> None:
+        """Make the entity reachable for the integration's entity actions."""
+        await super().async_added_to_hass()
+        self.coordinator.config_entry.runtime_data.entities[self.entity_id] = self
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Forget the entity."""
+        await super().async_will_remove_from_hass()
+        entities = self.coordinator.config_entry.runtime_data.entities
+        if entities.get(self.entity_id) is self:
+            del entities[self.entity_id]
+
+
+class CgiCameraEntity(CoordinatorEntity[CgiCameraCoordinator], CgiCameraBaseEntity):
+    """An entity whose state comes from the coordinator's polling."""
+
+    def __init__(
+        self,
+        coordinator: CgiCameraCoordinator,
+        description: EntityDescription,
+        key_suffix: str | int | None = None,
+    ) -> None:
+        """Initialise the entity."""
+        CoordinatorEntity.__init__(self, coordinator)
+        CgiCameraBaseEntity.__init__(self, coordinator, description, key_suffix)

@@ -1,0 +1,39 @@
+"""Turn API errors into translated Home Assistant errors."""
+
+from __future__ import annotations
+
+from homeassistant.exceptions import HomeAssistantError
+
+from .api import (
+    CameraAuthenticationError,
+    CameraError,
+    CameraForbiddenError,
+    CameraRequestRefusedError,
+)
+from .const import DOMAIN
+
+
+def device_error(
+    err: CameraError, translation_key: str, **placeholders: object
+) -> HomeAssistantError:
+    """Return a translated HomeAssistantError for a failed device request.
+
+    ``translation_key`` names what failed; the device's own reasons (refused,
+    forbidden, 401) get their own messages.
+    """
+    values = {key: str(value) for key, value in placeholders.items()}
+    if isinstance(err, CameraRequestRefusedError):
+        key = "request_refused"
+        values["message"] = str(getattr(err, "message", "") or err)
+    elif isinstance(err, CameraForbiddenError):
+        key = "action_forbidden"
+    elif isinstance(err, CameraAuthenticationError):
+        key = "action_unauthorized"
+    else:
+        key = translation_key
+        values["error"] = str(err) or type(err).__name__
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=values,
+    )

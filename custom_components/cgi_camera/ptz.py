@@ -1,0 +1,743 @@
+"""PTZ actions on the integration's camera entities.
+
+The actions are registered once in ``async_setup``. A call resolves each
+targeted camera through the entity registry (unique id ``{mac}-camera_{n}``)
+to its config entry and video source, so the camera entity class needs no PTZ
+methods. Every value is checked before any request; commands the source does
+not list in ``com/ptz.cgi?info=1`` are refused by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+import logging
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    HassJob,
+    HomeAssistant,
+    ServiceCall,
+    callback,
+)
+from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.typing import VolSchemaType
+import voluptuous as vol
+
+from .action_support import (
+    async_check_user,
+    camera_error,
+    check_range,
+    extract_entity_ids,
+    integer,
+    invalid,
+    number,
+    text,
+    validate,
+)
+from .api import CameraClient, CameraError, ImageSize, PtzInfo, PtzPreset
+from .api.ptz import (
+    ABSOLUTE_LENS_RANGE,
+    AREAZOOM_RANGE,
+    CONTINUOUS_RANGE,
+    MOVES,
+    PAN_RANGE,
+    RELATIVE_LENS_RANGE,
+    RELATIVE_PAN_TILT_RANGE,
+    SPEED_RANGE,
+    TILT_RANGE,
+)
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from . import CgiCameraConfigEntry, CgiCameraRuntimeData
+
+_LOGGER = logging.getLogger(__name__)
+
+CAMERA_UNIQUE_ID = re.compile(r"^(?P<mac>.+)-camera_(?P<source>\d+)$")
+
+ATTR_DIRECTION = "direction"
+ATTR_PAN = "pan"
+ATTR_TILT = "tilt"
+ATTR_ZOOM = "zoom"
+ATTR_FOCUS = "focus"
+ATTR_IRIS = "iris"
+ATTR_DURATION = "duration"
+ATTR_X = "x"
+ATTR_Y = "y"
+ATTR_IMAGE_WIDTH = "image_width"
+ATTR_IMAGE_HEIGHT = "image_height"
+ATTR_PRESET = "preset"
+ATTR_HOME = "home"
+ATTR_SPEED = "speed"
+ATTR_ENABLED = "enabled"
+ATTR_FUNCTION = "function"
+
+AXES = (ATTR_PAN, ATTR_TILT, ATTR_ZOOM, ATTR_FOCUS, ATTR_IRIS)
+# Longest continuous move with a duration, in seconds.
+MAX_DURATION = 3600.0
+MIN_DURATION = 0.1
+IMAGE_COORDINATE_RANGE = (0, 9999)
+IMAGE_SIZE_RANGE = (1, 9999)
+PRESET_NUMBER_RANGE = (1, 9999)
+CONTINUOUS_COMMANDS = {
+    ATTR_PAN: "continuouspantiltmove",
+    ATTR_TILT: "continuouspantiltmove",
+    ATTR_ZOOM: "continuouszoommove",
+    ATTR_FOCUS: "continuousfocusmove",
+    ATTR_IRIS: "continuousirismove",
+}
+
+# Steps of the zoom in / zoom out buttons (relative zoom, 1 - 9999 range).
+ZOOM_BUTTON_STEP = 500
+
+
+# ----------------------------------------------------------------- runtime
+
+
+@dataclass(slots=True)
+class PtzSourceState:
+    """What the integration knows about one PTZ source."""
+
+    info: PtzInfo | None = None
+    presets: tuple[PtzPreset, ...] | None = None
+    image_size: ImageSize | None = None
+    stop_timer: CALLBACK_TYPE | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Set by the position sensors while any of them is enabled.
+    position_refresh: Callable[[], None] | None = None
+
+
+@dataclass(slots=True)
+class PtzData:
+    """PTZ state of one config entry (runtime data)."""
+
+    sources: dict[int, PtzSourceState] = field(default_factory=dict)
+    preset_listeners: dict[int, list[CALLBACK_TYPE]] = field(default_factory=dict)
+
+    def source(self, source: int) -> PtzSourceState:
+        """Return (creating it) the state of ``source``."""
+        if (state := self.sources.get(source)) is None:
+            state = self.sources[source] = PtzSourceState()
+        return state
+
+    @callback
+    def async_add_preset_listener(
+        self, source: int, update: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call ``update`` whenever the presets of ``source`` change."""
+        listeners = self.preset_listeners.setdefault(source, [])
+        listeners.append(update)
+
+        @callback
+        def remove() -> None:
+            listeners.remove(update)
+
+        return remove
+
+    @callback
+    def async_notify_presets(self, source: int) -> None:
+        """Tell the preset listeners of ``source``."""
+        for update in list(self.preset_listeners.get(source, ())):
+            update()
+
+    @callback
+    def async_cancel_timers(self) -> None:
+        """Cancel every pending automatic stop (entry unload)."""
+        for state in self.sources.values():
+            if state.stop_timer is not None:
+                state.stop_timer()
+                state.stop_timer = None
+
+
+def camera_arg(runtime: CgiCameraRuntimeData, source: int) -> int | None:
+    """``camera=`` only on devices with more than one source."""
+    return source if runtime.device.capabilities.sources > 1 else None
+
+
+async def async_load_source(
+    runtime: CgiCameraRuntimeData, source: int, *, size: bool = True
+) -> PtzSourceState:
+    """Learn a source's commands, presets and image size once.
+
+    Called by the PTZ platforms at setup (the first one does the requests,
+    the others wait for it) and lazily by actions. Failures are left for a
+    later call.
+    """
+    state = runtime.ptz.source(source)
+    client = runtime.client
+    camera = camera_arg(runtime, source)
+    async with state.lock:
+        try:
+            if state.info is None:
+                state.info = await client.ptz_info(camera=camera)
+            if state.presets is None:
+                state.presets = await client.ptz_presets(camera=camera)
+                runtime.ptz.async_notify_presets(source)
+            if size and state.image_size is None:
+                state.image_size = await client.image_size(source)
+        except CameraError as err:
+            _LOGGER.debug(
+                "Cannot read the PTZ capabilities of source %s: %s", source, err
+            )
+    return state
+
+
+def ptz_sources(runtime: CgiCameraRuntimeData) -> list[int]:
+    """Return the device's PTZ sources, in order."""
+    return sorted(runtime.device.capabilities.ptz_sources)
+
+
+# ------------------------------------------------------------------ targets
+
+
+@dataclass(frozen=True, slots=True)
+class PtzTarget:
+    """One PTZ source a call acts on."""
+
+    hass: HomeAssistant
+    entry: CgiCameraConfigEntry
+    source: int
+    name: str  # entity id (actions) or entity name (entities), for messages
+
+    @property
+    def runtime(self) -> CgiCameraRuntimeData:
+        """Return the entry's runtime data."""
+        return self.entry.runtime_data
+
+    @property
+    def client(self) -> CameraClient:
+        """Return the device's client."""
+        return self.entry.runtime_data.client
+
+    @property
+    def state(self) -> PtzSourceState:
+        """Return the source's PTZ state."""
+        return self.entry.runtime_data.ptz.source(self.source)
+
+    @property
+    def camera(self) -> int | None:
+        """Return the ``camera=`` argument."""
+        return camera_arg(self.entry.runtime_data, self.source)
+
+
+async def _async_targets(
+    hass: HomeAssistant, call: ServiceCall, entity_ids: Iterable[str]
+) -> list[PtzTarget]:
+    """Resolve targeted camera entities to PTZ sources."""
+    registry = er.async_get(hass)
+    targets: list[PtzTarget] = []
+    for entity_id in sorted(entity_ids):
+        reg = registry.async_get(entity_id)
+        if reg is None or reg.platform != DOMAIN or reg.domain != Platform.CAMERA:
+            continue
+        entry = (
+            hass.config_entries.async_get_entry(reg.config_entry_id)
+            if reg.config_entry_id
+            else None
+        )
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            raise invalid("entity_not_loaded", entity_id=entity_id)
+        entry = cast("CgiCameraConfigEntry", entry)
+        match = CAMERA_UNIQUE_ID.match(reg.unique_id)
+        source = int(match["source"]) if match else 0
+        if source not in entry.runtime_data.device.capabilities.ptz_sources:
+            raise invalid("ptz_not_supported", entity_id=entity_id)
+        targets.append(PtzTarget(hass, entry, source, entity_id))
+    if not targets:
+        raise invalid("no_target", service=f"{DOMAIN}.{call.service}")
+    return targets
+
+
+async def async_require(target: PtzTarget, commands: Iterable[str]) -> None:
+    """Refuse commands the source does not list in ``info=1``."""
+    wanted = list(dict.fromkeys(commands))
+    if not wanted:
+        return
+    state = target.state
+    if state.info is None:
+        state = await async_load_source(target.runtime, target.source, size=False)
+    if state.info is None:
+        # The device did not describe itself: let it judge the command.
+        return
+    for command in wanted:
+        if not state.info.supports(command):
+            raise invalid("ptz_unsupported", command=command, entity_id=target.name)
+
+
+# ------------------------------------------------------------------ checks
+
+
+def _check_axes(
+    data: dict[str, Any],
+    pan_tilt: tuple[float, float],
+    lens: tuple[float, float],
+    pan: tuple[float, float] | None = None,
+) -> None:
+    given = [axis for axis in AXES if data.get(axis) is not None]
+    if not given:
+        raise invalid("ptz_nothing_to_do", fields=", ".join(AXES))
+    for axis in given:
+        if axis == ATTR_PAN:
+            bounds = pan or pan_tilt
+        elif axis == ATTR_TILT:
+            bounds = pan_tilt
+        else:
+            bounds = lens
+        check_range(axis, data[axis], *bounds)
+
+
+def _preset_value(value: int | str) -> int | str:
+    """Preset numbers as int (``3``, ``"3"``), names as text."""
+    if isinstance(value, int):
+        return value
+    return int(value) if value.isdigit() else value
+
+
+def _check_preset(data: dict[str, Any]) -> None:
+    preset = _preset_value(data[ATTR_PRESET])
+    if isinstance(preset, int):
+        check_range(ATTR_PRESET, preset, *PRESET_NUMBER_RANGE)
+
+
+def _known_preset(target: PtzTarget, value: int | str) -> int | str:
+    """Match the preset against the source's presets (when they are known)."""
+    presets = target.state.presets
+    if presets is None:
+        return value
+    if isinstance(value, str):
+        if any(preset.name == value for preset in presets):
+            return value
+    elif any(preset.number == value for preset in presets):
+        return value
+    elif any(preset.name == str(value) for preset in presets):
+        return str(value)
+    raise invalid("ptz_unknown_preset", preset=str(value), entity_id=target.name)
+
+
+# ------------------------------------------------------------------ actions
+
+
+async def async_move(target: PtzTarget, direction: str) -> None:
+    """Move one step (or home)."""
+    await async_require(target, ["move"])
+    await _send(target, target.client.ptz_move(direction, camera=target.camera))
+
+
+async def async_absolute(target: PtzTarget, values: dict[str, Any]) -> None:
+    """Move to absolute pan/tilt/zoom/focus/iris."""
+    await async_require(target, values)
+    await _send(target, target.client.ptz_absolute(**values, camera=target.camera))
+
+
+async def async_relative(target: PtzTarget, values: dict[str, Any]) -> None:
+    """Move relative to the current position."""
+    await async_require(target, (f"r{axis}" for axis in values))
+    await _send(target, target.client.ptz_relative(**values, camera=target.camera))
+
+
+async def async_continuous(
+    target: PtzTarget, values: dict[str, Any], duration: float | None = None
+) -> None:
+    """Start (or change) a continuous move; stop it after ``duration`` s."""
+    if ATTR_PAN in values or ATTR_TILT in values:
+        values.setdefault(ATTR_PAN, 0)
+        values.setdefault(ATTR_TILT, 0)
+    await async_require(target, (CONTINUOUS_COMMANDS[axis] for axis in values))
+    _cancel_stop_timer(target.state)
+    await _send(target, target.client.ptz_continuous(**values, camera=target.camera))
+    if duration is not None:
+        _schedule_stop(target, dict.fromkeys(values, 0), duration)
+
+
+async def async_stop(target: PtzTarget) -> None:
+    """Stop every continuous move the source supports (one request)."""
+    state = target.state
+    _cancel_stop_timer(state)
+    if state.info is None:
+        await _send(target, target.client.ptz_stop(camera=target.camera))
+        return
+    axes = {axis: 0 for axis in AXES if state.info.supports(CONTINUOUS_COMMANDS[axis])}
+    if not axes:
+        raise invalid(
+            "ptz_unsupported", command="continuous moves", entity_id=target.name
+        )
+    await _send(target, target.client.ptz_continuous(**axes, camera=target.camera))
+
+
+async def async_center(
+    target: PtzTarget,
+    x: int,
+    y: int,
+    *,
+    zoom: int | None = None,
+    image_width: int | None = None,
+    image_height: int | None = None,
+) -> None:
+    """Center on x, y of the image; with a zoom factor, areazoom."""
+    await async_require(target, ["areazoom" if zoom is not None else "center"])
+    if image_width is None or image_height is None:
+        state = target.state
+        if state.image_size is None:
+            state = await async_load_source(target.runtime, target.source)
+        if state.image_size is not None:
+            image_width = image_width or state.image_size.width
+            image_height = image_height or state.image_size.height
+    if image_width is not None:
+        check_range(ATTR_X, x, 0, image_width)
+    if image_height is not None:
+        check_range(ATTR_Y, y, 0, image_height)
+    await _send(
+        target,
+        target.client.ptz_center(
+            x,
+            y,
+            zoom=zoom,
+            image_width=image_width,
+            image_height=image_height,
+            camera=target.camera,
+        ),
+    )
+
+
+async def async_goto_preset(target: PtzTarget, preset: int | str) -> None:
+    """Move to a server preset."""
+    preset = _known_preset(target, preset)
+    await async_require(
+        target,
+        ["gotoserverpresetno" if isinstance(preset, int) else "gotoserverpresetname"],
+    )
+    await _send(target, target.client.ptz_goto_preset(preset, camera=target.camera))
+
+
+async def async_set_preset(target: PtzTarget, preset: int | str, home: bool) -> None:
+    """Save the current position as a preset."""
+    try:
+        await target.client.ptz_set_preset(preset, home=home, camera=target.camera)
+    finally:
+        await async_refresh_presets(target)
+
+
+async def async_remove_preset(target: PtzTarget, preset: int | str) -> None:
+    """Remove a preset."""
+    preset = _known_preset(target, preset)
+    try:
+        await target.client.ptz_remove_preset(preset, camera=target.camera)
+    finally:
+        await async_refresh_presets(target)
+
+
+async def async_set_speed(target: PtzTarget, speed: int) -> None:
+    """Set the head speed."""
+    await async_require(target, ["speed"])
+    await _send(target, target.client.ptz_set_speed(speed, camera=target.camera))
+
+
+async def async_autofocus(target: PtzTarget, enabled: bool) -> None:
+    """Switch autofocus."""
+    await async_require(target, ["autofocus"])
+    await _send(target, target.client.ptz_autofocus(enabled, camera=target.camera))
+
+
+async def async_autoiris(target: PtzTarget, enabled: bool) -> None:
+    """Switch autoiris."""
+    await async_require(target, ["autoiris"])
+    await _send(target, target.client.ptz_autoiris(enabled, camera=target.camera))
+
+
+async def async_auxiliary(target: PtzTarget, function: str) -> None:
+    """Run a device-specific auxiliary function."""
+    await async_require(target, ["auxiliary"])
+    await _send(target, target.client.ptz_auxiliary(function, camera=target.camera))
+
+
+async def async_refresh_presets(target: PtzTarget) -> None:
+    """Re-read the presets (after set/remove) and update the select."""
+    try:
+        presets = await target.client.ptz_presets(camera=target.camera)
+    except CameraError as err:
+        _LOGGER.debug("Cannot re-read the presets of %s: %s", target.name, err)
+        return
+    target.state.presets = presets
+    target.runtime.ptz.async_notify_presets(target.source)
+
+
+async def _send(target: PtzTarget, request: Awaitable[None]) -> None:
+    """Await the request; refresh the position sensors after it."""
+    await request
+    if (refresh := target.state.position_refresh) is not None:
+        refresh()
+
+
+@callback
+def _cancel_stop_timer(state: PtzSourceState) -> None:
+    if state.stop_timer is not None:
+        state.stop_timer()
+        state.stop_timer = None
+
+
+@callback
+def _schedule_stop(target: PtzTarget, axes: dict[str, int], duration: float) -> None:
+    """Stop the continuous move after ``duration`` (owned by the entry)."""
+    state = target.state
+
+    @callback
+    def fire(_now: datetime) -> None:
+        state.stop_timer = None
+        if target.entry.state is ConfigEntryState.LOADED:
+            target.entry.async_create_background_task(
+                target.hass,
+                _async_timed_stop(target, axes),
+                f"{DOMAIN} ptz stop {target.source}",
+            )
+
+    state.stop_timer = async_call_later(
+        target.hass,
+        duration,
+        HassJob(fire, "cgi_camera ptz stop", cancel_on_shutdown=True),
+    )
+
+
+async def _async_timed_stop(target: PtzTarget, axes: dict[str, int]) -> None:
+    try:
+        await _send(target, target.client.ptz_continuous(**axes, camera=target.camera))
+    except CameraError as err:
+        _LOGGER.warning("Cannot stop the continuous move of %s: %s", target.name, err)
+
+
+# ------------------------------------------------------------- registration
+
+type Runner = Callable[[PtzTarget, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class PtzService:
+    """One PTZ action: its fields, checks and what it does per target."""
+
+    name: str
+    schema: vol.Schema
+    run: Runner
+    check: Callable[[dict[str, Any]], None] | None = None
+    admin: bool = False
+    fields: tuple[str, ...] = ()
+
+
+def _axes_schema(lens: Callable[[Any], Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Optional(ATTR_PAN): number,
+            vol.Optional(ATTR_TILT): number,
+            vol.Optional(ATTR_ZOOM): lens,
+            vol.Optional(ATTR_FOCUS): lens,
+            vol.Optional(ATTR_IRIS): lens,
+        }
+    )
+
+
+def _given(data: dict[str, Any]) -> dict[str, Any]:
+    return {axis: data[axis] for axis in AXES if data.get(axis) is not None}
+
+
+def _check_move(data: dict[str, Any]) -> None:
+    if data[ATTR_DIRECTION] not in MOVES:
+        raise invalid(
+            "ptz_invalid_direction",
+            direction=data[ATTR_DIRECTION],
+            choices=", ".join(MOVES),
+        )
+
+
+def _check_continuous(data: dict[str, Any]) -> None:
+    _check_axes(data, CONTINUOUS_RANGE, CONTINUOUS_RANGE)
+    if (duration := data.get(ATTR_DURATION)) is not None:
+        check_range(ATTR_DURATION, duration, MIN_DURATION, MAX_DURATION)
+
+
+def _check_center(data: dict[str, Any]) -> None:
+    check_range(ATTR_X, data[ATTR_X], *IMAGE_COORDINATE_RANGE)
+    check_range(ATTR_Y, data[ATTR_Y], *IMAGE_COORDINATE_RANGE)
+    if (zoom := data.get(ATTR_ZOOM)) is not None:
+        check_range(ATTR_ZOOM, zoom, *AREAZOOM_RANGE)
+    for key in (ATTR_IMAGE_WIDTH, ATTR_IMAGE_HEIGHT):
+        if (size := data.get(key)) is not None:
+            check_range(key, size, *IMAGE_SIZE_RANGE)
+
+
+def _preset_field(value: Any) -> int | str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return text(value)
+
+
+SERVICES: tuple[PtzService, ...] = (
+    PtzService(
+        "ptz_move",
+        vol.Schema({vol.Required(ATTR_DIRECTION): vol.All(text, str.lower)}),
+        lambda t, d: async_move(t, d[ATTR_DIRECTION]),
+        _check_move,
+    ),
+    PtzService(
+        "ptz_absolute",
+        _axes_schema(integer),
+        lambda t, d: async_absolute(t, _given(d)),
+        lambda d: _check_axes(d, TILT_RANGE, ABSOLUTE_LENS_RANGE, PAN_RANGE),
+    ),
+    PtzService(
+        "ptz_relative",
+        _axes_schema(integer),
+        lambda t, d: async_relative(t, _given(d)),
+        lambda d: _check_axes(d, RELATIVE_PAN_TILT_RANGE, RELATIVE_LENS_RANGE),
+    ),
+    PtzService(
+        "ptz_continuous",
+        vol.Schema(
+            {
+                vol.Optional(ATTR_PAN): integer,
+                vol.Optional(ATTR_TILT): integer,
+                vol.Optional(ATTR_ZOOM): integer,
+                vol.Optional(ATTR_FOCUS): integer,
+                vol.Optional(ATTR_IRIS): integer,
+                vol.Optional(ATTR_DURATION): number,
+            }
+        ),
+        lambda t, d: async_continuous(t, _given(d), d.get(ATTR_DURATION)),
+        _check_continuous,
+    ),
+    PtzService("ptz_stop", vol.Schema({}), lambda t, d: async_stop(t)),
+    PtzService(
+        "ptz_center",
+        vol.Schema(
+            {
+                vol.Required(ATTR_X): integer,
+                vol.Required(ATTR_Y): integer,
+                vol.Optional(ATTR_ZOOM): integer,
+                vol.Optional(ATTR_IMAGE_WIDTH): integer,
+                vol.Optional(ATTR_IMAGE_HEIGHT): integer,
+            }
+        ),
+        lambda t, d: async_center(
+            t,
+            d[ATTR_X],
+            d[ATTR_Y],
+            zoom=d.get(ATTR_ZOOM),
+            image_width=d.get(ATTR_IMAGE_WIDTH),
+            image_height=d.get(ATTR_IMAGE_HEIGHT),
+        ),
+        _check_center,
+    ),
+    PtzService(
+        "ptz_goto_preset",
+        vol.Schema({vol.Required(ATTR_PRESET): _preset_field}),
+        lambda t, d: async_goto_preset(t, _preset_value(d[ATTR_PRESET])),
+        _check_preset,
+    ),
+    PtzService(
+        "ptz_set_preset",
+        vol.Schema(
+            {
+                vol.Required(ATTR_PRESET): _preset_field,
+                vol.Optional(ATTR_HOME, default=False): cv.boolean,
+            }
+        ),
+        lambda t, d: async_set_preset(t, _preset_value(d[ATTR_PRESET]), d[ATTR_HOME]),
+        _check_preset,
+        admin=True,
+    ),
+    PtzService(
+        "ptz_remove_preset",
+        vol.Schema({vol.Required(ATTR_PRESET): _preset_field}),
+        lambda t, d: async_remove_preset(t, _preset_value(d[ATTR_PRESET])),
+        _check_preset,
+        admin=True,
+    ),
+    PtzService(
+        "ptz_set_speed",
+        vol.Schema({vol.Required(ATTR_SPEED): integer}),
+        lambda t, d: async_set_speed(t, d[ATTR_SPEED]),
+        lambda d: check_range(ATTR_SPEED, d[ATTR_SPEED], *SPEED_RANGE),
+    ),
+    PtzService(
+        "ptz_autofocus",
+        vol.Schema({vol.Required(ATTR_ENABLED): cv.boolean}),
+        lambda t, d: async_autofocus(t, d[ATTR_ENABLED]),
+    ),
+    PtzService(
+        "ptz_autoiris",
+        vol.Schema({vol.Required(ATTR_ENABLED): cv.boolean}),
+        lambda t, d: async_autoiris(t, d[ATTR_ENABLED]),
+    ),
+    PtzService(
+        "ptz_auxiliary",
+        vol.Schema({vol.Required(ATTR_FUNCTION): text}),
+        lambda t, d: async_auxiliary(t, d[ATTR_FUNCTION]),
+    ),
+)
+
+
+def _outer_schema(service: PtzService) -> VolSchemaType:
+    """The registered schema: the target and the field names, any values.
+
+    Values are validated in the handler, where a wrong one becomes a
+    translated ServiceValidationError.
+    """
+    return cv.make_entity_service_schema(
+        {vol.Optional(str(key)): object for key in service.schema.schema}
+    )
+
+
+def _make_handler(
+    hass: HomeAssistant, service: PtzService
+) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
+    async def handle(call: ServiceCall) -> None:
+        data = validate(
+            service.schema,
+            {k: v for k, v in call.data.items() if k not in cv.ENTITY_SERVICE_FIELDS},
+        )
+        if service.check is not None:
+            service.check(data)
+        entity_ids = await extract_entity_ids(hass, call)
+        targets = await _async_targets(hass, call, entity_ids)
+        await async_check_user(
+            hass, call, admin=service.admin, entity_ids=[t.name for t in targets]
+        )
+        for target in targets:
+            await async_run(target, service.run, dict(data))
+
+    return handle
+
+
+async def async_run(target: PtzTarget, run: Runner, data: dict[str, Any]) -> None:
+    """Run one PTZ command; translate device errors."""
+    try:
+        await run(target, data)
+    except CameraError as err:
+        raise camera_error(err, "ptz_failed", entity_id=target.name) from err
+
+
+@callback
+def async_setup_ptz_services(hass: HomeAssistant) -> None:
+    """Register the PTZ actions (from async_setup)."""
+    for service in SERVICES:
+        hass.services.async_register(
+            DOMAIN, service.name, _make_handler(hass, service), _outer_schema(service)
+        )
+
+
+def source_translation(
+    runtime: CgiCameraRuntimeData, key: str, source: int
+) -> tuple[str, dict[str, str]]:
+    """Translation key and placeholders of a per-source PTZ entity.
+
+    A camera has one source: "PTZ up". A video server names the source:
+    "Camera 2 PTZ up".
+    """
+    if runtime.device.capabilities.sources > 1:
+        return f"{key}_source", {"source": str(source)}
+    return key, {}

@@ -1,0 +1,179 @@
+"""Clock drift repair: the device clock differs from Home Assistant's.
+
+The clock is read at setup and then once an hour (one ``date.cgi`` request;
+the device's time zone parameter is read once). When it differs by more than
+a minute a fixable issue appears; its fix flow sets the device clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import logging
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+from homeassistant import data_entry_flow
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .action_support import camera_error
+from .api import CameraError
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from . import CgiCameraConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+CLOCK_CHECK_INTERVAL = timedelta(hours=1)
+MAX_CLOCK_DRIFT = timedelta(minutes=1)
+TIME_ZONE_PARAM = "Time.TimeZone"
+_GMT_OFFSET = re.compile(
+    r"^\s*(?:GMT|UTC)\s*(?:(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def issue_id(entry: CgiCameraConfigEntry) -> str:
+    """Return the clock issue id of an entry."""
+    return f"clock_drift_{entry.entry_id}"
+
+
+def parse_time_zone(value: str | None) -> timedelta | None:
+    """``GMT``, ``UTC+1``, ``GMT-05:30`` -> offset; anything else -> None."""
+    if value is None or not (match := _GMT_OFFSET.match(value)):
+        return None
+    if match["sign"] is None:
+        return timedelta(0)
+    offset = timedelta(hours=int(match["hours"]), minutes=int(match["minutes"] or 0))
+    return -offset if match["sign"] == "-" else offset
+
+
+def clock_drift(
+    device_time: datetime, now: datetime, offsets: list[timedelta]
+) -> timedelta:
+    """Return the smallest difference for any plausible device time zone.
+
+    The device reports its local time without a zone: it is compared with
+    Home Assistant's UTC clock shifted by the device's time zone parameter,
+    by UTC and by Home Assistant's own zone.
+    """
+    naive_utc = now.astimezone(dt_util.UTC).replace(tzinfo=None)
+    return min(abs(device_time.replace(tzinfo=None) - (naive_utc + o)) for o in offsets)
+
+
+class ClockChecker:
+    """Reads the device clock rarely and keeps the issue in step."""
+
+    def __init__(self, hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None:
+        """Initialise the checker of ``entry``."""
+        self.hass = hass
+        self.entry = entry
+        self.time_zone: timedelta | None = None
+        self.time_zone_read = False
+
+    async def async_check(self, _now: datetime | None = None) -> None:
+        """Read the clock; raise or clear the issue."""
+        client = self.entry.runtime_data.client
+        try:
+            if not self.time_zone_read:
+                params = await client.list_params([TIME_ZONE_PARAM])
+                self.time_zone = parse_time_zone(params.get(TIME_ZONE_PARAM))
+                self.time_zone_read = True
+            device_time = await client.get_date()
+        except CameraError as err:
+            _LOGGER.debug("Cannot read the clock of %s: %s", self.entry.title, err)
+            return
+        now = dt_util.utcnow()
+        offsets = [timedelta(0), dt_util.now().utcoffset() or timedelta(0)]
+        if self.time_zone is not None:
+            offsets.insert(0, self.time_zone)
+        drift = clock_drift(device_time, now, offsets)
+        if drift <= MAX_CLOCK_DRIFT:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id(self.entry))
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id(self.entry),
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="clock_drift",
+            translation_placeholders={
+                "name": self.entry.title,
+                "drift": str(round(drift.total_seconds())),
+            },
+            data={"entry_id": self.entry.entry_id},
+        )
+
+
+@callback
+def async_start_clock_check(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None:
+    """Check the clock now and every hour, for as long as the entry is loaded."""
+    checker = ClockChecker(hass, entry)
+    entry.async_create_task(hass, checker.async_check(), f"{DOMAIN} clock check")
+    entry.async_on_unload(
+        async_track_time_interval(
+            hass, checker.async_check, CLOCK_CHECK_INTERVAL, cancel_on_shutdown=True
+        )
+    )
+    entry.async_on_unload(lambda: ir.async_delete_issue(hass, DOMAIN, issue_id(entry)))
+
+
+async def async_sync_time(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None:
+    """Set the device clock from Home Assistant's, in GMT; clear the issue."""
+    try:
+        await entry.runtime_data.client.set_date(dt_util.utcnow(), gmt=True)
+    except CameraError as err:
+        raise camera_error(err, "sync_time_failed") from err
+    ir.async_delete_issue(hass, DOMAIN, issue_id(entry))
+
+
+class ClockDriftRepairFlow(RepairsFlow):
+    """Set the device clock from Home Assistant's."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Initialise the flow for one entry."""
+        self.entry_id = entry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Ask, then sync the clock."""
+        entry = self.hass.config_entries.async_get_entry(self.entry_id)
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="entry_not_loaded")
+        entry = cast("CgiCameraConfigEntry", entry)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await async_sync_time(self.hass, entry)
+            except HomeAssistantError:
+                errors["base"] = "sync_failed"
+            else:
+                return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders={"name": entry.title},
+            errors=errors,
+        )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
+) -> RepairsFlow:
+    """Create the fix flow of a clock issue."""
+    return ClockDriftRepairFlow(str((data or {}).get("entry_id", "")))

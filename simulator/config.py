@@ -1,0 +1,76 @@
+"""Simulator configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+type AuthScheme = Literal["basic", "digest", "both"]
+
+#: Resolution names the spec lists for image.cgi / video.cgi and their sizes.
+#: QCIF is 160x120 because the spec's own imagesize.cgi example says so.
+RESOLUTIONS: dict[str, tuple[int, int]] = {
+    "1280x1024": (1280, 1024),
+    "1024x768": (1024, 768),
+    "4CIF": (704, 576),
+    "D1": (720, 576),
+    "VGA": (640, 480),
+    "640x480": (640, 480),
+    "QVGA": (320, 240),
+    "CIF": (352, 288),
+    "320x240": (320, 240),
+    "QQVGA": (160, 120),
+    "QCIF": (160, 120),
+    "160x120": (160, 120),
+}
+
+#: Extra values Image.I<n>.Resolution accepts (the spec's default example is 176x144).
+EXTRA_RESOLUTIONS: dict[str, tuple[int, int]] = {"176x144": (176, 144)}
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorConfig:
+    """Everything that shapes one simulated device."""
+
+    sources: int = 1
+    inputs: int = 2
+    outputs: int = 2
+    ptz: bool = True
+    sd_card: bool = True
+    audio: bool = True
+    username: str = "root"
+    password: str = "pass"  # noqa: S105 - the documented default of the fake device
+    auth: AuthScheme = "both"
+    fps: float = 10.0
+    mac: str = "00:40:8C:12:34:56"
+    brand: str = "CGI"
+    model: str = "CGI-211"
+    firmware: str = "4.40"
+    serial: str = "00408C123456"
+    max_viewers: int = 10
+    reboot_seconds: float = 2.0
+    io0_quirk: bool = False
+    host: str = "127.0.0.1"
+    port: int = 0
+    nonce_lifetime: float = 300.0
+    monitor_keepalive: float = 10.0
+    audio_block_interval: float = 0.03
+    default_resolution: str = "640x480"
+
+    def __post_init__(self) -> None:
+        """Reject configurations no device could have."""
+        if self.sources not in (1, 4):
+            raise ValueError("sources must be 1 or 4")
+        if not 0 <= self.inputs <= 16 or not 0 <= self.outputs <= 16:
+            raise ValueError("inputs and outputs must be between 0 and 16")
+        if self.auth not in ("basic", "digest", "both"):
+            raise ValueError("auth must be basic, digest or both")
+        if self.fps <= 0:
+            raise ValueError("fps must be positive")
+        if self.reboot_seconds < 0:
+            raise ValueError("reboot_seconds must not be negative")
+
+    @property
+    def mac_plain(self) -> str:
+        """MAC address without colons, upper case (backup file name)."""
+        return self.mac.replace(":", "").upper()

@@ -1,0 +1,119 @@
+"""Fault injection switches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+type CorruptMode = Literal["truncate", "boundary", "garbage"]
+CORRUPT_MODES: tuple[CorruptMode, ...] = ("truncate", "boundary", "garbage")
+STREAM_KINDS = ("video", "io", "audio")
+GARBAGE = b"\x89\xfe\x00\xffGARBAGE<\x01\x02>\r\n\xc3(" * 8
+
+
+@dataclass
+class Faults:
+    """What goes wrong next; the simulator consults this on each request."""
+
+    refuse: int = 0
+    reset: int = 0
+    hang: int = 0
+    delay_seconds: float = 0.0
+    status_code: int = 0
+    status_count: int = 0
+    garbage: int = 0
+    _on_refuse: Callable[[], None] | None = None
+    _on_stream_fault: Callable[[str | None, str], int] | None = None
+    history: list[str] = field(default_factory=list)
+
+    def refuse_next(self, n: int = 1) -> None:
+        """Close the next ``n`` new connections at once (nothing is read).
+
+        Idle keep-alive connections are closed too, so the next request
+        has to open a new connection.
+        """
+        self.refuse = max(0, n)
+        self.history.append(f"refuse {n}")
+        if self._on_refuse is not None:
+            self._on_refuse()
+
+    def reset_next(self, n: int = 1) -> None:
+        """Reset (TCP RST) the connection of the next ``n`` requests."""
+        self.reset = max(0, n)
+        self.history.append(f"reset {n}")
+
+    def hang_next(self, n: int = 1) -> None:
+        """Accept the next ``n`` requests and never answer them."""
+        self.hang = max(0, n)
+        self.history.append(f"hang {n}")
+
+    def delay(self, seconds: float) -> None:
+        """Delay every answer by ``seconds`` (0 stops delaying)."""
+        self.delay_seconds = max(0.0, seconds)
+        self.history.append(f"delay {seconds}")
+
+    def status_next(self, code: int = 500, n: int = 1) -> None:
+        """Answer the next ``n`` requests with HTTP ``code``."""
+        if not 400 <= code <= 599:
+            raise ValueError("status code must be 4xx or 5xx")
+        self.status_code = code
+        self.status_count = max(0, n)
+        self.history.append(f"status {code} {n}")
+
+    def garbage_next(self, n: int = 1) -> None:
+        """Answer the next ``n`` requests with a garbage body."""
+        self.garbage = max(0, n)
+        self.history.append(f"garbage {n}")
+
+    def cut_streams(self, kind: str | None = None) -> int:
+        """Cut running multipart streams (all, or one kind); return how many."""
+        return self._stream_fault(kind, "cut")
+
+    def corrupt_streams(self, kind: str | None = None, mode: str = "truncate") -> int:
+        """Corrupt the next part of running streams; return how many."""
+        if mode not in CORRUPT_MODES:
+            raise ValueError(f"mode must be one of {', '.join(CORRUPT_MODES)}")
+        return self._stream_fault(kind, mode)
+
+    def _stream_fault(self, kind: str | None, action: str) -> int:
+        if kind is not None and kind not in STREAM_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(STREAM_KINDS)}")
+        self.history.append(f"{action} {kind or 'all'}")
+        if self._on_stream_fault is None:
+            return 0
+        return self._on_stream_fault(kind, action)
+
+    def clear(self) -> None:
+        """Stop every pending fault."""
+        self.refuse = self.reset = self.hang = self.garbage = 0
+        self.status_code = self.status_count = 0
+        self.delay_seconds = 0.0
+        self.history.append("clear")
+
+    def take(self, name: Literal["refuse", "reset", "hang", "garbage"]) -> bool:
+        """Consume one pending fault of ``name``."""
+        pending: int = getattr(self, name)
+        if pending > 0:
+            setattr(self, name, pending - 1)
+            return True
+        return False
+
+    def take_status(self) -> int | None:
+        """Consume one pending status answer."""
+        if self.status_count > 0:
+            self.status_count -= 1
+            return self.status_code
+        return None
+
+    def snapshot(self) -> dict[str, object]:
+        """JSON-friendly view."""
+        return {
+            "refuse": self.refuse,
+            "reset": self.reset,
+            "hang": self.hang,
+            "delay": self.delay_seconds,
+            "status_code": self.status_code,
+            "status_count": self.status_count,
+            "garbage": self.garbage,
+        }

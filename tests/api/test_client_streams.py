@@ -1,0 +1,323 @@
+"""I/O, monitor, snapshot, MJPEG, audio and backup/restore over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import aclosing
+import io
+
+import pytest
+
+from custom_components.cgi_camera.api import (
+    CameraBusyError,
+    CameraClient,
+    CameraConnectionError,
+    CameraError,
+    CameraNotFoundError,
+    CameraRequestRefusedError,
+    CameraResponseError,
+    CameraValueError,
+    IoEvent,
+    PulseSequence,
+)
+from simulator import Simulator
+
+from .conftest import ClientFactory, SimulatorFactory
+
+# -- I/O checks and outputs ----------------------------------------------------
+
+
+async def test_checks_in_one_request(client: CameraClient, simulator: Simulator) -> None:
+    """check / checkactive / checkdirection, one request each."""
+    await client.list_params(["Brand.Brand"])
+    simulator.set_input(2, True)
+    before = simulator.counters.total_requests
+    assert await client.check_inputs([1, 2]) == {1: False, 2: True}
+    assert simulator.counters.total_requests == before + 1
+    assert await client.check_active_inputs([2]) == {2: True}
+    simulator.set_output(1, True)
+    assert await client.check_outputs([1, 2]) == {1: True, 2: False}
+    assert await client.check_active_outputs([1, 2]) == {1: True, 2: False}
+    assert await client.check_directions([1, 2, 3, 4]) == {
+        1: "input",
+        2: "input",
+        3: "output",
+        4: "output",
+    }
+    with pytest.raises(CameraRequestRefusedError, match="no such input"):
+        await client.check_inputs([9])
+    for bad in ([], [0], [1, 1]):
+        with pytest.raises(CameraValueError):
+            await client.check_inputs(bad)
+
+
+async def test_outputs_and_pulses(client: CameraClient, simulator: Simulator) -> None:
+    """set_output and a pulse sequence reach the relay."""
+    await client.set_output(2, True)
+    assert simulator.output_state(2)
+    await client.set_output(2, False)
+    assert not simulator.output_state(2)
+    monitor = client.monitor_outputs([1])
+    async with aclosing(monitor):
+        assert await anext(monitor) == IoEvent(1, False)
+        await client.pulse_output(1, PulseSequence.pulses(20, 20, 2))
+        events = [await anext(monitor) for _ in range(4)]
+    assert events == [IoEvent(1, True), IoEvent(1, False)] * 2
+    await client.pulse_output(1, PulseSequence.parse("1:/"))
+    assert simulator.output_state(1)
+    with pytest.raises(CameraValueError):
+        await client.pulse_output(2, PulseSequence.parse("1:/"))
+    with pytest.raises(CameraRequestRefusedError):
+        await client.set_output(7, True)
+
+
+# -- monitor ------------------------------------------------------------------------
+
+
+async def test_monitor_inputs(client: CameraClient, simulator: Simulator) -> None:
+    """Initial states, then changes; on_connect; closing drops the connection."""
+    connected = asyncio.Event()
+    monitor = client.monitor_inputs([1, 2], on_connect=connected.set)
+    first = await anext(monitor)
+    assert connected.is_set()
+    second = await anext(monitor)
+    assert {first, second} == {IoEvent(1, False), IoEvent(2, False)}
+    assert simulator.counters.open_connections["io"] == 1
+    simulator.set_input(2, True)
+    assert await anext(monitor) == IoEvent(2, True)
+    simulator.toggle_input(1)
+    simulator.toggle_input(1)
+    assert await anext(monitor) == IoEvent(1, True)
+    assert await anext(monitor) == IoEvent(1, False)
+    await monitor.aclose()
+    await simulator.counters.wait_for_connections("io", 0)
+
+
+async def test_monitor_break_closes_the_stream(
+    client: CameraClient, simulator: Simulator
+) -> None:
+    """Leaving ``async for`` closes the response once the generator is closed."""
+    async with aclosing(client.monitor_inputs([1])) as monitor:
+        async for event in monitor:
+            assert event == IoEvent(1, False)
+            break
+    await simulator.counters.wait_for_connections("io", 0)
+
+
+async def test_monitor_io0_quirk(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """A device reporting port 1 as IO0: events still name port 1."""
+    sim = await simulator_factory(io0_quirk=True)
+    client = client_for(sim)
+    async with aclosing(client.monitor_inputs([1, 2])) as monitor:
+        initial = {await anext(monitor), await anext(monitor)}
+        assert initial == {IoEvent(1, False), IoEvent(2, False)}
+        sim.set_input(1, True)
+        assert await anext(monitor) == IoEvent(1, True)
+        sim.set_input(2, True)
+        assert await anext(monitor) == IoEvent(2, True)
+
+
+async def test_monitor_ends_when_the_device_goes_away(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """A reboot or cut ends the iteration (or raises CameraConnectionError)."""
+    sim = await simulator_factory(reboot_seconds=0)
+    client = client_for(sim)
+    monitor = client.monitor_inputs([1])
+    async with aclosing(monitor):
+        await anext(monitor)
+        await anext(monitor) if False else None
+        sim.faults.cut_streams("io")
+        with pytest.raises((StopAsyncIteration, CameraConnectionError)):
+            await anext(monitor)
+
+
+async def test_monitor_corrupt_part(client: CameraClient, simulator: Simulator) -> None:
+    """A corrupt monitor part raises CameraResponseError."""
+    async with aclosing(client.monitor_inputs([1])) as monitor:
+        await anext(monitor)
+        simulator.faults.corrupt_streams("io", "truncate")
+        simulator.set_input(1, True)
+        with pytest.raises(CameraResponseError):
+            await anext(monitor)
+
+
+# -- snapshot and MJPEG -----------------------------------------------------------
+
+
+async def test_snapshot(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """JPEG bytes for a source and resolution, quad on a video server."""
+    sim = await simulator_factory(sources=4)
+    client = client_for(sim)
+    for args in ((None, None), (2, "QCIF"), ("quad", "CIF"), ("3", "320x240")):
+        data = await client.snapshot(*args)
+        assert data.startswith(b"\xff\xd8")
+    size = await client.image_size(1, "QCIF")
+    assert (size.width, size.height) == (160, 120)
+    assert (await client.image_size("quad")).width > 0
+    assert await client.video_status([1, 2, 3, 4]) == dict.fromkeys((1, 2, 3, 4), True)
+    sim.set_video_signal(2, False)
+    assert (await client.video_status([2])) == {2: False}
+    with pytest.raises(CameraValueError):
+        await client.snapshot("five")
+    with pytest.raises(CameraValueError):
+        await client.snapshot(1, "huge")
+    with pytest.raises(CameraValueError):
+        await client.image_size(0)
+
+
+async def test_mjpeg_frames_and_close(client: CameraClient, simulator: Simulator) -> None:
+    """Frames are JPEGs; aclose releases the connection."""
+    frames = client.mjpeg_frames(resolution="QVGA")
+    count = 0
+    async for frame in frames:
+        assert frame.startswith(b"\xff\xd8")
+        assert frame.rstrip().endswith(b"\xff\xd9")
+        count += 1
+        if count == 3:
+            break
+    assert simulator.counters.open_connections["video"] == 1
+    await frames.aclose()
+    await simulator.counters.wait_for_connections("video", 0)
+
+
+async def test_mjpeg_skips_truncated_frames(
+    client: CameraClient, simulator: Simulator
+) -> None:
+    """A truncated frame is dropped; the stream goes on."""
+    async with aclosing(client.mjpeg_frames()) as frames:
+        await anext(frames)
+        simulator.faults.corrupt_streams("video", "truncate")
+        for _ in range(3):
+            frame = await anext(frames)
+            assert frame.rstrip().endswith(b"\xff\xd9")
+
+
+async def test_mjpeg_cut_and_garbage(client: CameraClient, simulator: Simulator) -> None:
+    """A cut stream raises CameraConnectionError; garbage frames are skipped."""
+    async with aclosing(client.mjpeg_frames()) as frames:
+        await anext(frames)
+        simulator.faults.corrupt_streams("video", "garbage")
+        await anext(frames)
+        simulator.faults.cut_streams("video")
+        with pytest.raises(CameraConnectionError):
+            while True:
+                await anext(frames)
+
+
+async def test_mjpeg_frame_cap(client: CameraClient) -> None:
+    """Frames above the cap raise CameraResponseError."""
+    async with aclosing(client.mjpeg_frames(max_frame_bytes=100)) as frames:
+        with pytest.raises(CameraResponseError, match="exceeds"):
+            await anext(frames)
+
+
+async def test_mjpeg_max_viewers(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """The device's MaxViewers limit answers 503: CameraBusyError."""
+    sim = await simulator_factory(max_viewers=1)
+    client = client_for(sim)
+    async with aclosing(client.mjpeg_frames(camera=1)) as first:
+        await anext(first)
+        with pytest.raises(CameraBusyError):
+            await anext(client.mjpeg_frames())
+
+
+# -- audio ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("multipart", [None, True, False])
+async def test_audio_receive(
+    client: CameraClient, simulator: Simulator, multipart: bool | None
+) -> None:
+    """240-byte blocks, single-part and multipart."""
+    async with aclosing(client.audio_receive(multipart=multipart)) as blocks:
+        for _ in range(3):
+            assert len(await anext(blocks)) == 240
+    await simulator.counters.wait_for_connections("audio", 0)
+
+
+async def test_audio_cut(client: CameraClient, simulator: Simulator) -> None:
+    """A cut audio stream raises CameraConnectionError."""
+    for multipart in (True, False):
+        async with aclosing(client.audio_receive(multipart=multipart)) as blocks:
+            await anext(blocks)
+            simulator.faults.cut_streams("audio")
+            with pytest.raises(CameraConnectionError):
+                while True:
+                    await anext(blocks)
+
+
+async def test_audio_transmit(client: CameraClient, simulator: Simulator) -> None:
+    """Blocks from an async iterable reach the device."""
+
+    async def blocks():  # type: ignore[no-untyped-def]
+        for index in range(5):
+            yield bytes([index]) * 240
+
+    await client.audio_transmit(blocks())
+    assert simulator.state.audio_bytes_received == 1200
+    with pytest.raises(CameraValueError):
+        await client.audio_transmit(blocks(), content_type="audio/basic\r\nX: y")
+
+
+async def test_audio_absent(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """A device without audio answers 404."""
+    sim = await simulator_factory(audio=False)
+    client = client_for(sim)
+    with pytest.raises(CameraNotFoundError):
+        await anext(client.audio_receive())
+
+
+# -- backup / restore / firmware ------------------------------------------------------
+
+
+async def test_backup_restore(client: CameraClient, simulator: Simulator) -> None:
+    """Backup streams to a file; restore uploads it back."""
+    target = io.BytesIO()
+    info = await client.backup(target)
+    assert info.filename == "backup_00408C123456.tar"
+    assert info.size == len(target.getvalue()) > 0
+    assert target.getvalue() == simulator.state.backup()
+    await client.restore(target.getvalue(), filename=info.filename)
+    with pytest.raises(CameraRequestRefusedError, match="invalid backup"):
+        await client.restore(b"not a tar")
+    with pytest.raises(CameraResponseError, match="exceeds"):
+        await client.backup(io.BytesIO(), max_bytes=10)
+
+
+async def test_firmware_upgrade(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """The firmware is uploaded as form-data with type=..."""
+    sim = await simulator_factory(reboot_seconds=0)
+    client = client_for(sim)
+    await client.firmware_upgrade(b"\x00firmware" * 100, factory_default=True)
+    await sim.wait_until_up()
+
+
+def test_sanitise_filename() -> None:
+    """Directory parts and odd characters never survive."""
+    from custom_components.cgi_camera.api import sanitise_filename
+
+    assert sanitise_filename("../../etc/passwd") == "passwd"
+    assert sanitise_filename("..\\x\\..backup 1.tar") == "backup_1.tar"
+    assert sanitise_filename("") == "backup.tar"
+    assert sanitise_filename("...") == "backup.tar"
+
+
+async def test_stream_errors_are_camera_errors(
+    client: CameraClient, simulator: Simulator
+) -> None:
+    """A garbage answer to a stream request."""
+    simulator.faults.garbage_next(1)
+    with pytest.raises(CameraError):
+        async with aclosing(client.mjpeg_frames()) as frames:
+            await anext(frames)

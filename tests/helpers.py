@@ -1,0 +1,160 @@
+"""Helpers for the integration's tests (no sleeping: everything awaits events)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    Platform,
+)
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.cgi_camera.const import DEFAULT_OPTIONS, DOMAIN
+from custom_components.cgi_camera.coordinator import CgiCameraCoordinator
+from simulator import Simulator
+
+type SetupIntegration = Callable[..., Awaitable[MockConfigEntry]]
+
+WAIT_TIMEOUT = 15.0
+
+
+def entry_data(sim: Simulator, **overrides: Any) -> dict[str, Any]:
+    """Return config entry data pointing at ``sim``."""
+    return {
+        CONF_HOST: sim.host,
+        CONF_PORT: sim.port,
+        "https": False,
+        CONF_VERIFY_SSL: True,
+        CONF_USERNAME: "root",
+        CONF_PASSWORD: "pass",
+        **overrides,
+    }
+
+
+def sim_mac(sim: Simulator) -> str:
+    """Return the simulator's MAC in the integration's normalised form."""
+    return sim.config.mac.lower()
+
+
+async def setup_integration(
+    hass: HomeAssistant,
+    sim: Simulator,
+    *,
+    platforms: list[Platform] | None = None,
+    options: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    wait_inputs: bool = True,
+) -> MockConfigEntry:
+    """Add and set up an entry for ``sim``; optionally only some platforms."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="cgi-camera",
+        unique_id=sim_mac(sim),
+        data=entry_data(sim, **(data or {})),
+        options={**DEFAULT_OPTIONS, **(options or {})},
+    )
+    entry.add_to_hass(hass)
+    if platforms is None:
+        await hass.config_entries.async_setup(entry.entry_id)
+    else:
+        with patch("custom_components.cgi_camera.PLATFORMS", platforms):
+            await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    if wait_inputs and entry.state is ConfigEntryState.LOADED:
+        coordinator = entry.runtime_data.coordinator
+        if coordinator.input_ports:
+            await wait_for_inputs(coordinator, lambda: coordinator.inputs_available)
+    return entry
+
+
+async def wait_for_state(
+    hass: HomeAssistant,
+    entity_id: str,
+    expected: str | Callable[[State], bool],
+    limit: float = WAIT_TIMEOUT,
+) -> State:
+    """Wait (on state-change events, not sleeps) until the state matches."""
+
+    def matches() -> State | None:
+        state = hass.states.get(entity_id)
+        if state is None:
+            return None
+        ok = state.state == expected if isinstance(expected, str) else expected(state)
+        return state if ok else None
+
+    if (state := matches()) is not None:
+        return state
+    done = asyncio.Event()
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        if matches() is not None:
+            done.set()
+
+    unsub = async_track_state_change_event(hass, [entity_id], _changed)
+    try:
+        async with asyncio.timeout(limit):
+            await done.wait()
+    except TimeoutError:
+        raise AssertionError(
+            f"{entity_id} never matched {expected!r}; now {hass.states.get(entity_id)}"
+        ) from None
+    finally:
+        unsub()
+    state = matches()
+    assert state is not None
+    return state
+
+
+async def wait_for_inputs(
+    coordinator: CgiCameraCoordinator,
+    condition: Callable[[], bool],
+    limit: float = WAIT_TIMEOUT,
+) -> None:
+    """Wait until ``condition()`` holds after an input notification.
+
+    The coordinator notifies input listeners on every event, resync and
+    stream loss: this awaits those notifications instead of sleeping.
+    """
+    if condition():
+        return
+    done = asyncio.Event()
+
+    @callback
+    def _update() -> None:
+        if condition():
+            done.set()
+
+    unsub = coordinator.async_add_input_listener(_update)
+    try:
+        async with asyncio.timeout(limit):
+            await done.wait()
+    finally:
+        unsub()
+
+
+def fire_time(hass: HomeAssistant, seconds: float) -> None:
+    """Move Home Assistant's timers ``seconds`` ahead (backoff, polling)."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))

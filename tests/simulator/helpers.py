@@ -1,0 +1,112 @@
+"""HTTP helpers for the simulator tests (includes a tiny Digest client)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import contextlib
+import hashlib
+import os
+import re
+from typing import Any
+
+import aiohttp
+
+from simulator import Simulator
+
+ROOT = aiohttp.BasicAuth("root", "pass")
+
+
+def md5(value: str) -> str:
+    return hashlib.md5(value.encode()).hexdigest()
+
+
+def parse_challenge(header: str) -> dict[str, str]:
+    return {
+        m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in re.finditer(r'(\w+)=(?:"([^"]*)"|([^\s,]+))', header)
+    }
+
+
+def digest_header(
+    challenge: dict[str, str],
+    method: str,
+    uri: str,
+    user: str = "root",
+    password: str = "pass",
+    nc: int = 1,
+    *,
+    qop: bool = True,
+) -> str:
+    realm, nonce = challenge["realm"], challenge["nonce"]
+    ha1 = md5(f"{user}:{realm}:{password}")
+    ha2 = md5(f"{method}:{uri}")
+    cnonce = os.urandom(8).hex()
+    if qop:
+        response = md5(f"{ha1}:{nonce}:{nc:08x}:{cnonce}:auth:{ha2}")
+        return (
+            f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+            f'algorithm=MD5, qop=auth, nc={nc:08x}, cnonce="{cnonce}", '
+            f'response="{response}"'
+        )
+    response = md5(f"{ha1}:{nonce}:{ha2}")
+    return (
+        f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+        f'response="{response}"'
+    )
+
+
+def digest_challenge(response: aiohttp.ClientResponse) -> dict[str, str]:
+    for value in response.headers.getall("WWW-Authenticate", []):
+        if value.startswith("Digest "):
+            return parse_challenge(value)
+    raise AssertionError("no digest challenge")
+
+
+async def get(
+    http: aiohttp.ClientSession,
+    sim: Simulator,
+    path: str,
+    auth: aiohttp.BasicAuth | None = ROOT,
+    **kwargs: Any,
+) -> tuple[int, str]:
+    async with http.get(sim.url + path, auth=auth, **kwargs) as response:
+        return response.status, await response.text()
+
+
+async def get_bytes(
+    http: aiohttp.ClientSession, sim: Simulator, path: str, **kwargs: Any
+) -> aiohttp.ClientResponse:
+    response = await http.get(sim.url + path, auth=ROOT, **kwargs)
+    await response.read()
+    return response
+
+
+async def control(
+    http: aiohttp.ClientSession, sim: Simulator, path: str, method: str = "POST"
+) -> tuple[int, Any]:
+    async with http.request(method, sim.url + "/_sim/" + path) as response:
+        return response.status, await response.json()
+
+
+@contextlib.asynccontextmanager
+async def stream(
+    http: aiohttp.ClientSession, sim: Simulator, path: str, auth: aiohttp.BasicAuth = ROOT
+) -> AsyncIterator[aiohttp.ClientResponse]:
+    response = await http.get(sim.url + path, auth=auth)
+    try:
+        yield response
+    finally:
+        response.close()
+
+
+async def read_until(response: aiohttp.ClientResponse, marker: bytes, buffer: bytearray) -> bytes:
+    """Read the stream until ``marker`` is in the buffer; return up to it."""
+    while marker not in buffer:
+        chunk = await response.content.readany()
+        if not chunk:
+            raise EOFError(bytes(buffer))
+        buffer += chunk
+    index = buffer.index(marker) + len(marker)
+    out = bytes(buffer[:index])
+    del buffer[:index]
+    return out

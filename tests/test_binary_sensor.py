@@ -1,0 +1,96 @@
+"""Inputs: pushed by the monitor stream, resynced after every reconnect."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from simulator import Simulator
+from tests.conftest import SimulatorFactory
+from tests.helpers import SetupIntegration, fire_time, wait_for_state
+
+INPUT_1 = "binary_sensor.cgi_camera_input_1"
+INPUT_2 = "binary_sensor.cgi_camera_input_2"
+
+
+async def test_entities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """One binary sensor per input, named "Input N"."""
+    simulator.set_input(2, True)
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    await wait_for_state(hass, INPUT_2, STATE_ON)
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+async def test_input_named_by_device(
+    hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
+) -> None:
+    """The device's own input name wins over "Input N"."""
+    sim = await simulator_factory(inputs=1)
+    sim.params["Input.I0.Name"] = "Door contact"
+    await setup(sim, platforms=[Platform.BINARY_SENSOR])
+    state = await wait_for_state(hass, "binary_sensor.cgi_camera_door_contact", "off")
+    assert state.attributes["friendly_name"] == "cgi-camera Door contact"
+
+
+async def test_toggle_and_burst(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A toggle reaches the entity; after 100 toggles the final state is right."""
+    await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    assert hass.states.get(INPUT_1).state == STATE_OFF
+    simulator.set_input(1, True)
+    await wait_for_state(hass, INPUT_1, STATE_ON)
+    simulator.set_input(1, False)
+    await wait_for_state(hass, INPUT_1, STATE_OFF)
+
+    for _ in range(100):
+        simulator.toggle_input(2)
+    assert simulator.input_state(2) is False  # an even number of toggles
+    simulator.toggle_input(2)
+    await wait_for_state(hass, INPUT_2, STATE_ON)
+    assert hass.states.get(INPUT_1).state == STATE_OFF
+
+
+async def test_polling_never_reads_inputs(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Polls do not touch the inputs: only the stream and its resyncs do."""
+    await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    checks = simulator.counters.requests.get("/io/input.cgi", 0)
+    for _ in range(3):
+        fire_time(hass, 31)
+        await hass.async_block_till_done()
+    assert simulator.counters.requests.get("/io/input.cgi", 0) == checks
+
+
+async def test_stream_cut_resyncs_change_made_while_down(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """After a cut stream comes back, a toggle made meanwhile is shown."""
+    with patch(
+        "custom_components.cgi_camera.coordinator.default_backoff",
+        lambda attempt: 30.0,
+    ):
+        entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    simulator.faults.cut_streams("io")
+    await wait_for_state(hass, INPUT_1, STATE_UNAVAILABLE)
+    await simulator.counters.wait_for_connections("io", 0)
+    # Changed while no stream is open: no event can carry it.
+    simulator.set_input(1, True)
+    fire_time(hass, 31)  # the backoff step
+    state = await wait_for_state(hass, INPUT_1, STATE_ON)
+    assert state.state == STATE_ON
+    assert coordinator.push.reconnect_count == 1
+    await simulator.counters.wait_for_connections("io", 1)

@@ -1,0 +1,140 @@
+"""Restart and backup buttons."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import stat
+from unittest.mock import patch
+
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.cgi_camera.api import CameraRequestRefusedError
+from custom_components.cgi_camera.const import (
+    CONF_BACKUPS_TO_KEEP,
+    EVENT_BACKUP_SAVED,
+)
+from simulator import Simulator
+from tests.helpers import SetupIntegration, fire_time, wait_for_state
+
+RESTART = "button.cgi_camera_restart"
+BACKUP = "button.cgi_camera_backup"
+INPUT_1 = "binary_sensor.cgi_camera_input_1"
+OUTPUT_1 = "switch.cgi_camera_output_1"
+CLIENT = "custom_components.cgi_camera.api.CameraClient"
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+async def _press(hass: HomeAssistant, entity_id: str) -> None:
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def test_entities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Restart (device class restart) and backup, both config entities."""
+    entry = await setup(simulator, platforms=[Platform.BUTTON])
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+async def test_restart_unavailable_then_back(
+    hass: HomeAssistant, simulator_factory, setup: SetupIntegration
+) -> None:
+    """After a restart the entities go unavailable and come back by themselves."""
+    sim = await simulator_factory(reboot_seconds=0.2)
+    await setup(sim)
+    await _press(hass, RESTART)
+    await wait_for_state(hass, INPUT_1, STATE_UNAVAILABLE)
+    await wait_for_state(hass, OUTPUT_1, STATE_UNAVAILABLE)
+    await sim.wait_until_up()
+    # Drive the backoff and polling timers instead of waiting for them.
+    fire_time(hass, 61)
+    await wait_for_state(hass, INPUT_1, "off")
+    await wait_for_state(hass, OUTPUT_1, "off")
+
+
+async def test_restart_refused(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A failed restart raises a translated error."""
+    await setup(simulator, platforms=[Platform.BUTTON])
+    with (
+        patch(f"{CLIENT}.restart", side_effect=CameraRequestRefusedError("no")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await _press(hass, RESTART)
+    assert err.value.translation_key == "request_refused"
+
+
+async def test_backup_saved_private_and_pruned(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """The saved file equals the device's tar, 0600 in a 0700 folder; pruning."""
+    await setup(
+        simulator, platforms=[Platform.BUTTON], options={CONF_BACKUPS_TO_KEEP: 2}
+    )
+    events = async_capture_events(hass, EVENT_BACKUP_SAVED)
+    await _press(hass, BACKUP)
+    await hass.async_block_till_done()
+    assert len(events) == 1
+    path = Path(events[0].data["path"])
+    folder = Path(hass.config.path("cgi_camera", "backups"))
+    assert path.parent == folder
+    assert "www" not in path.parts
+    assert path.name.startswith(f"backup_{simulator.config.mac_plain}_")
+    assert path.suffix == ".tar"
+    content = await hass.async_add_executor_job(path.read_bytes)
+    assert content == simulator.backup_bytes()
+    assert events[0].data["size"] == len(content)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+
+    for _ in range(3):
+        await _press(hass, BACKUP)
+    await hass.async_block_till_done()
+    assert len(events) == 4
+    # Only the newest two are kept, and no temporary file is left behind.
+    kept = await hass.async_add_executor_job(_names, folder)
+    assert kept == sorted(Path(e.data["path"]).name for e in events[-2:])
+
+
+async def test_backup_failures(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Device and disk failures raise translated errors and leave no file."""
+    await setup(simulator, platforms=[Platform.BUTTON])
+    folder = Path(hass.config.path("cgi_camera", "backups"))
+    simulator.faults.status_next(500, 1)
+    with pytest.raises(HomeAssistantError) as err:
+        await _press(hass, BACKUP)
+    assert err.value.translation_key == "backup_failed"
+    assert await hass.async_add_executor_job(_names, folder) == []
+
+    with (
+        patch(
+            "custom_components.cgi_camera.backup._prepare",
+            side_effect=PermissionError("denied"),
+        ),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await _press(hass, BACKUP)
+    assert err.value.translation_key == "backup_write_failed"

@@ -1,0 +1,137 @@
+"""The coordinator: dead streams, backoff, resync races and logging once."""
+
+from __future__ import annotations
+
+import logging
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+import pytest
+
+from custom_components.cgi_camera.api import (
+    CameraAuthenticationError,
+    CameraConnectionError,
+)
+from custom_components.cgi_camera.const import BACKOFF_MAX_SECONDS, DOMAIN
+from custom_components.cgi_camera.coordinator import default_backoff
+from simulator import Simulator
+from tests.conftest import SimulatorFactory
+from tests.helpers import SetupIntegration, fire_time, wait_for_inputs, wait_for_state
+
+CLIENT = "custom_components.cgi_camera.api.CameraClient"
+INPUT_1 = "binary_sensor.cgi_camera_input_1"
+OUTPUT_1 = "switch.cgi_camera_output_1"
+SLOW_BACKOFF = "custom_components.cgi_camera.coordinator.default_backoff"
+
+
+def test_backoff_grows_with_jitter_and_is_capped() -> None:
+    """Immediate first retry, then exponential steps with jitter, at most 60 s."""
+    assert default_backoff(0) == 0.0
+    delays = [default_backoff(attempt) for attempt in range(1, 12)]
+    assert all(0 < delay <= BACKOFF_MAX_SECONDS for delay in delays)
+    assert 1.0 <= default_backoff(1) <= 2.0
+    assert default_backoff(40) >= BACKOFF_MAX_SECONDS / 2
+    assert len({default_backoff(6) for _ in range(20)}) > 1  # jitter
+
+
+async def test_silent_stream_plus_failed_poll_reconnects(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """No data on the stream and a failed poll: the stream is declared dead."""
+    with patch(SLOW_BACKOFF, lambda attempt: 30.0):
+        entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    simulator.faults.status_next(500, 1)  # the next poll fails
+    fire_time(hass, 31)
+    await wait_for_state(hass, INPUT_1, STATE_UNAVAILABLE)
+    assert coordinator.push.reconnect_count == 1
+    assert coordinator.push.last_error == "no data and the device did not answer"
+    await simulator.counters.wait_for_connections("io", 0)
+    simulator.set_input(1, True)
+    fire_time(hass, 31)
+    await wait_for_state(hass, INPUT_1, "on")
+
+
+async def test_stream_with_data_survives_failed_poll(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A stream that delivered data since the last poll is alive: kept open."""
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    simulator.set_input(2, True)
+    await wait_for_state(hass, "binary_sensor.cgi_camera_input_2", "on")
+    simulator.faults.status_next(500, 1)
+    fire_time(hass, 31)
+    await hass.async_block_till_done()
+    assert not coordinator.last_update_success
+    assert coordinator.push.connected
+    assert coordinator.push.reconnect_count == 0
+
+
+async def test_garbage_stream_reconnects(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A corrupt monitor stream is dropped and reopened."""
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    simulator.faults.corrupt_streams("io", mode="garbage")
+    await wait_for_inputs(coordinator, lambda: coordinator.push.reconnect_count == 1)
+    fire_time(hass, 61)
+    await wait_for_inputs(coordinator, lambda: coordinator.inputs_available)
+    simulator.set_input(1, True)
+    await wait_for_state(hass, INPUT_1, "on")
+
+
+async def test_resync_errors(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A failed resync drops the stream; a 401 there starts reauth."""
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    with patch(f"{CLIENT}.check_inputs", side_effect=CameraConnectionError("reset")):
+        simulator.faults.cut_streams("io")
+        await wait_for_inputs(
+            coordinator, lambda: coordinator.push.last_error == "reset"
+        )
+        fire_time(hass, 61)
+        await wait_for_inputs(coordinator, lambda: coordinator.push.attempt >= 2)
+    assert not coordinator.inputs_available
+    with patch(f"{CLIENT}.check_inputs", side_effect=CameraAuthenticationError("401")):
+        fire_time(hass, 61)
+        await wait_for_inputs(coordinator, lambda: coordinator.push.auth_failed)
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    await simulator.counters.wait_for_connections("io", 0)
+
+
+async def test_unavailable_logged_once_and_back_once(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """While the device is away the log says so once, and once when it is back."""
+    sim = await simulator_factory(reboot_seconds=600)
+    entry = await setup(sim, platforms=[Platform.SWITCH, Platform.BINARY_SENSOR])
+    caplog.set_level(logging.INFO, logger="custom_components.cgi_camera")
+    await sim.reboot(600)
+    await wait_for_state(hass, OUTPUT_1, STATE_UNAVAILABLE)
+    for _ in range(4):
+        fire_time(hass, 61)
+        await hass.async_block_till_done()
+    await sim.reboot(0)
+    await sim.wait_until_up()
+    fire_time(hass, 61)
+    await wait_for_state(hass, OUTPUT_1, "off")
+    await wait_for_state(hass, INPUT_1, "off")
+    ours = [
+        r for r in caplog.records if r.name.startswith("custom_components.cgi_camera")
+    ]
+    lost = [r for r in ours if r.levelno >= logging.WARNING]
+    back = [r for r in ours if "recovered" in r.getMessage()]
+    assert len(lost) == 1, [r.getMessage() for r in ours]
+    assert len(back) == 1, [r.getMessage() for r in ours]
+    assert entry.runtime_data.coordinator.push.reconnect_count == 1

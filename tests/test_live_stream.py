@@ -1,0 +1,394 @@
+"""Live view: one device connection per source, shared by every viewer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+import io
+from typing import Any
+from unittest.mock import patch
+
+from aiohttp import ClientResponse
+from homeassistant.components.camera import async_get_image
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from PIL import Image
+import pytest
+
+from custom_components.cgi_camera.api import (
+    CameraConnectionError,
+    MultipartStreamReader,
+)
+from custom_components.cgi_camera.camera import BOUNDARY
+from custom_components.cgi_camera.const import (
+    CONF_FRAME_RATE,
+    CONF_STREAM_RESOLUTION,
+)
+from custom_components.cgi_camera.live_stream import (
+    LINGER_SECONDS,
+    FramePacer,
+    LiveStreamHub,
+    SourceStream,
+)
+from simulator import Simulator
+from tests.conftest import SimulatorFactory
+from tests.helpers import (
+    WAIT_TIMEOUT,
+    SetupIntegration,
+    fire_time,
+    wait_for_state,
+)
+
+CAMERA = "camera.cgi_camera"
+SERVER_CAMERA = "camera.cgi_camera_camera_{}"
+QUAD_CAMERA = "camera.cgi_camera_quad_view"
+STREAM_URL = "/api/camera_proxy_stream/{}"
+
+
+class Viewer:
+    """An HTTP client of the camera's MJPEG stream."""
+
+    def __init__(self, response: ClientResponse) -> None:
+        self.response = response
+        self.reader = MultipartStreamReader(
+            response.content.iter_any(), BOUNDARY, max_part_bytes=4 * 1024 * 1024
+        )
+
+    async def frame(self) -> bytes | None:
+        """Return the next frame, None when the stream ended."""
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            part = await self.reader.next_part()
+        if part is None:
+            return None
+        assert part.headers["content-type"] == "image/jpeg"
+        assert int(part.headers["content-length"]) == len(part.body)
+        return part.body
+
+    async def frames(self, count: int) -> list[bytes]:
+        """Read ``count`` frames."""
+        result = []
+        for _ in range(count):
+            frame = await self.frame()
+            assert frame is not None
+            result.append(frame)
+        return result
+
+    async def ended(self) -> None:
+        """Read until the server ends the stream (closing boundary or EOF)."""
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            try:
+                while await self.reader.next_part() is not None:
+                    pass
+            except CameraConnectionError:
+                pass  # Cut without a closing boundary: also an end.
+
+    def close(self) -> None:
+        """Leave."""
+        self.response.close()
+
+
+@pytest.fixture
+async def open_viewer(
+    hass: HomeAssistant, hass_client: Any
+) -> AsyncIterator[Callable[..., Any]]:
+    """Open viewers through Home Assistant's HTTP API; close them at teardown."""
+    http = await hass_client()
+    viewers: list[Viewer] = []
+
+    async def _open(entity_id: str = CAMERA, status: int = 200) -> Viewer:
+        response = await http.get(STREAM_URL.format(entity_id))
+        assert response.status == status
+        viewer = Viewer(response)
+        viewers.append(viewer)
+        return viewer
+
+    yield _open
+    for viewer in viewers:
+        viewer.close()
+
+
+def hub_of(hass: HomeAssistant) -> LiveStreamHub:
+    """Return the live-stream hub of the only entry."""
+    entry = hass.config_entries.async_entries("cgi_camera")[0]
+    hub = entry.runtime_data.live_streams
+    assert hub is not None
+    return hub
+
+
+async def wait_stream(
+    stream: SourceStream, condition: Callable[[SourceStream], bool]
+) -> None:
+    """Wait (on the stream's notifications) until ``condition`` holds."""
+    if condition(stream):
+        return
+    done = asyncio.Event()
+
+    @callback
+    def _changed() -> None:
+        if condition(stream):
+            done.set()
+
+    remove = stream.async_add_listener(_changed)
+    try:
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            await done.wait()
+    finally:
+        remove()
+
+
+async def test_ten_viewers_share_one_connection(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """Ten viewers: one device connection; it closes after the linger delay."""
+    sim = await simulator_factory(fps=30)
+    await setup(sim, platforms=[Platform.CAMERA], options={CONF_FRAME_RATE: 30})
+    viewers = await asyncio.gather(*(open_viewer() for _ in range(10)))
+    for frames in await asyncio.gather(*(v.frames(3) for v in viewers)):
+        assert all(Image.open(io.BytesIO(f)).size == (640, 480) for f in frames)
+    assert sim.counters.open_connections["video"] == 1
+    assert sim.counters.total_connections["video"] == 1
+    await wait_for_state(hass, CAMERA, "streaming")
+    stream = hub_of(hass).stream(1)
+    assert stream.viewers == 10
+
+    # Nine leave: the others keep receiving over the same connection.
+    for viewer in viewers[:9]:
+        viewer.close()
+    await wait_stream(stream, lambda s: s.viewers == 1)
+    await viewers[9].frames(2)
+    viewers[9].close()
+    await wait_stream(stream, lambda s: s.viewers == 0)
+
+    # Within the linger delay the connection stays, and a new viewer reuses it.
+    fire_time(hass, LINGER_SECONDS - 1)
+    await hass.async_block_till_done()
+    assert sim.counters.open_connections["video"] == 1
+    late = await open_viewer()
+    await late.frames(1)
+    assert sim.counters.total_connections["video"] == 1
+    late.close()
+    await wait_stream(stream, lambda s: s.viewers == 0)
+
+    # The delay passes: the connection closes.
+    fire_time(hass, LINGER_SECONDS + 1)
+    await sim.counters.wait_for_connections("video", 0)
+    await wait_for_state(hass, CAMERA, "idle")
+
+    # The next viewer opens a new one.
+    again = await open_viewer()
+    await again.frames(1)
+    assert sim.counters.total_connections["video"] == 2
+    assert sim.counters.open_connections["video"] == 1
+
+
+async def test_slow_viewer_does_not_hold_up_others(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """A viewer that never reads skips frames; the others get every one."""
+    sim = await simulator_factory(fps=30)
+    await setup(
+        sim,
+        platforms=[Platform.CAMERA],
+        options={CONF_FRAME_RATE: 30, CONF_STREAM_RESOLUTION: "1280x1024"},
+    )
+    stalled = await open_viewer()
+    await stalled.frames(1)  # then never reads again
+    fast = [await open_viewer() for _ in range(3)]
+    stream = hub_of(hass).stream(1)
+    run = stream.run
+    assert run is not None
+    start = run.seq
+    frames = await asyncio.gather(*(viewer.frames(60) for viewer in fast))
+    # The fast viewers received distinct frames while the stalled one waits.
+    assert all(len(received) == 60 for received in frames)
+    assert run.seq - start >= 60
+    assert stream.viewers == 4
+    # The broadcaster holds the newest frame only: no queue per viewer.
+    assert not [name for name, value in vars(run).items() if isinstance(value, list)]
+    assert sim.counters.open_connections["video"] == 1
+
+    # The stalled viewer, when it reads again, gets a recent frame, not a
+    # backlog of everything it missed (only what sat in socket buffers).
+    received = 0
+    async with asyncio.timeout(WAIT_TIMEOUT):
+        while (await stalled.frame()) is not None:
+            received += 1
+            if received > 60:
+                break
+    assert received < run.seq - start
+
+
+async def test_snapshot_during_live_view_makes_no_request(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """While the connection is open, snapshots come from its newest frame."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    viewer = await open_viewer()
+    await viewer.frames(1)
+    before = simulator.counters.total_requests
+    for width in (None, 160, 1280):
+        image = await async_get_image(hass, CAMERA, width=width)
+        assert Image.open(io.BytesIO(image.content)).size == (640, 480)
+    assert simulator.counters.total_requests == before
+    assert "/image.cgi" not in simulator.counters.requests
+
+
+async def test_stream_stops_on_unload_and_comes_back(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """Unload ends viewers and the device connection; after setup it works."""
+    entry = await setup(simulator, platforms=[Platform.CAMERA])
+    viewer = await open_viewer()
+    await viewer.frames(2)
+    with patch("custom_components.cgi_camera.PLATFORMS", [Platform.CAMERA]):
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await viewer.ended()
+        await simulator.counters.wait_for_connections("video", 0)
+        assert entry.runtime_data.live_streams is not None
+        assert entry.runtime_data.live_streams.open_connections == 0
+
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    again = await open_viewer()
+    await again.frames(2)
+    assert simulator.counters.open_connections["video"] == 1
+
+
+async def test_stream_stops_on_reboot_and_comes_back(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """A device restart ends the stream; the next viewer opens a new one."""
+    sim = await simulator_factory(reboot_seconds=0.05)
+    await setup(sim, platforms=[Platform.CAMERA])
+    viewers = [await open_viewer() for _ in range(2)]
+    for viewer in viewers:
+        await viewer.frames(1)
+    await sim.reboot()
+    for viewer in viewers:
+        await viewer.ended()
+    stream = hub_of(hass).stream(1)
+    await wait_stream(stream, lambda s: not s.is_open and s.viewers == 0)
+    assert sim.counters.open_connections["video"] == 0
+    await wait_for_state(hass, CAMERA, "idle")
+
+    await sim.wait_until_up()
+    again = await open_viewer()
+    await again.frames(2)
+    assert sim.counters.open_connections["video"] == 1
+    assert sim.counters.total_connections["video"] == 2
+
+
+async def test_device_refusing_gives_bad_gateway(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """A refused stream answers 502 and leaves nothing open; the next works."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    simulator.faults.status_next(503, 1)
+    await open_viewer(status=502)
+    stream = hub_of(hass).stream(1)
+    assert not stream.is_open
+    assert stream.viewers == 0
+    viewer = await open_viewer()
+    await viewer.frames(1)
+
+
+async def test_max_viewers_across_sources(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """With MaxViewers=2 a third source is refused without asking the device."""
+    sim = await simulator_factory(sources=4, max_viewers=2)
+    await setup(sim, platforms=[Platform.CAMERA])
+    first = await open_viewer(SERVER_CAMERA.format(1))
+    second = await open_viewer(SERVER_CAMERA.format(2))
+    await first.frames(1)
+    await second.frames(1)
+    # More viewers of open sources are fine: no new connection.
+    more = await open_viewer(SERVER_CAMERA.format(1))
+    await more.frames(1)
+    before = sim.counters.requests.get("/mjpg/video.cgi", 0)
+    await open_viewer(SERVER_CAMERA.format(3), status=502)
+    assert sim.counters.requests.get("/mjpg/video.cgi", 0) == before
+    assert sim.counters.open_connections["video"] == 2
+
+
+async def test_video_server_sources_and_quad(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """Each source, and the quad view, has its own shared connection."""
+    sim = await simulator_factory(sources=4)
+    entry = await setup(sim, platforms=[Platform.CAMERA], options={"quad_camera": True})
+    client = entry.runtime_data.client
+    with patch.object(client, "mjpeg_frames", wraps=client.mjpeg_frames) as spy:
+        a = await open_viewer(SERVER_CAMERA.format(2))
+        b = await open_viewer(QUAD_CAMERA)
+        await a.frames(1)
+        await b.frames(1)
+    assert {call.args for call in spy.call_args_list} == {(2, None), ("quad", None)}
+    assert sim.counters.open_connections["video"] == 2
+
+
+async def test_options_apply_live(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """A new resolution reconnects under the viewers; no reload needed."""
+    sim = await simulator_factory(fps=30)
+    entry = await setup(sim, platforms=[Platform.CAMERA])
+    viewer = await open_viewer()
+    frame = await viewer.frame()
+    assert frame is not None
+    assert Image.open(io.BytesIO(frame)).size == (640, 480)
+
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_STREAM_RESOLUTION: "QVGA"}
+    )
+    async with asyncio.timeout(WAIT_TIMEOUT):
+        while True:
+            frame = await viewer.frame()
+            assert frame is not None
+            if Image.open(io.BytesIO(frame)).size == (320, 240):
+                break
+    await sim.counters.wait_for_connections("video", 1)
+    assert sim.counters.total_connections["video"] == 2
+
+
+def test_frame_pacer() -> None:
+    """The pacer lets the wanted rate through, without halving it on jitter."""
+    pacer = FramePacer()
+    # A device at 30 fps, 10 wanted: every third frame.
+    sent = [pacer.due(n / 30, 10) for n in range(30)]
+    assert sum(sent) == 10
+    # 10 fps with jitter, 10 wanted: all of them.
+    pacer = FramePacer()
+    times = [n / 10 + (0.01 if n % 2 else -0.01) for n in range(1, 21)]
+    assert all(pacer.due(t, 10) for t in times)
+    # After a gap the schedule restarts instead of bursting.
+    assert pacer.due(100.0, 10)
+    assert not pacer.due(100.01, 10)
+    assert pacer.due(100.1, 10)

@@ -1,0 +1,88 @@
+"""SD card sensors: present, absent, full; none without an SD card."""
+
+from __future__ import annotations
+
+from homeassistant.const import STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from simulator import Simulator
+from tests.conftest import SimulatorFactory
+from tests.helpers import SetupIntegration, fire_time, wait_for_state
+
+STATUS = "sensor.cgi_camera_sd_card_status"
+FREE = "sensor.cgi_camera_sd_card_free_space"
+TOTAL = "sensor.cgi_camera_sd_card_size"
+USED = "sensor.cgi_camera_sd_card_used"
+RECORDINGS = "sensor.cgi_camera_sd_card_recordings"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Size, free space, used percentage, status and recordings."""
+    entry = await setup(simulator, platforms=[Platform.SENSOR])
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+async def test_recordings_disabled_by_default(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The recordings count is disabled by default and then costs no request."""
+    await setup(simulator, platforms=[Platform.SENSOR])
+    entity = entity_registry.async_get(RECORDINGS)
+    assert entity is not None
+    assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    fire_time(hass, 31)
+    await hass.async_block_till_done()
+    assert simulator.counters.requests.get("/list.cgi", 0) >= 1
+    # Only the disk status was listed, never the recordings.
+    assert hass.states.get(RECORDINGS) is None
+
+
+async def test_sd_absent_and_full(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Absent: status says so, the sizes are unavailable; full: all shown."""
+    await setup(simulator, platforms=[Platform.SENSOR])
+    assert hass.states.get(STATUS).state == "ok"
+    assert hass.states.get(FREE).state != STATE_UNAVAILABLE
+
+    simulator.set_sd("absent")
+    fire_time(hass, 31)
+    await wait_for_state(hass, STATUS, "absent")
+    assert hass.states.get(FREE).state == STATE_UNAVAILABLE
+    assert hass.states.get(TOTAL).state == STATE_UNAVAILABLE
+    assert hass.states.get(USED).state == STATE_UNAVAILABLE
+
+    simulator.set_sd("unmounted")
+    fire_time(hass, 31)
+    await wait_for_state(hass, STATUS, "unmounted")
+    assert hass.states.get(FREE).state == STATE_UNAVAILABLE
+
+    simulator.set_sd("full")
+    fire_time(hass, 31)
+    await wait_for_state(hass, STATUS, "full")
+    assert hass.states.get(FREE).state != STATE_UNAVAILABLE
+    assert float(hass.states.get(USED).state) >= 95
+
+
+async def test_no_sd_card_no_sensors(
+    hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
+) -> None:
+    """A device without an SD slot gets no storage sensors and no list.cgi."""
+    sim = await simulator_factory(sd_card=False)
+    await setup(sim, platforms=[Platform.SENSOR])
+    assert hass.states.async_entity_ids("sensor") == []
+    assert sim.counters.requests.get("/list.cgi", 0) == 0

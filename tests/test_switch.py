@@ -1,0 +1,196 @@
+"""Relays: switched through output.cgi, state confirmed by the device."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from homeassistant.components.switch import (
+    DOMAIN as SWITCH_DOMAIN,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+)
+from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.cgi_camera.api import CameraRequestRefusedError
+from custom_components.cgi_camera.const import DOMAIN, SERVICE_PULSE_OUTPUT
+from simulator import Simulator
+from tests.helpers import SetupIntegration, fire_time, wait_for_state
+
+OUTPUT_1 = "switch.cgi_camera_output_1"
+OUTPUT_2 = "switch.cgi_camera_output_2"
+CLIENT = "custom_components.cgi_camera.api.CameraClient"
+
+
+async def test_entities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """One switch per relay."""
+    entry = await setup(simulator, platforms=[Platform.SWITCH])
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+
+
+async def test_switch_reaches_device(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Switching from Home Assistant changes the simulator's relay."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: OUTPUT_1}, blocking=True
+    )
+    assert simulator.output_state(1) is True
+    assert hass.states.get(OUTPUT_1).state == STATE_ON
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: OUTPUT_1}, blocking=True
+    )
+    assert simulator.output_state(1) is False
+    assert hass.states.get(OUTPUT_1).state == STATE_OFF
+
+
+async def test_relay_changed_on_device_is_polled(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A relay changed by the device itself shows after the next poll."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    simulator.set_output(2, True)
+    fire_time(hass, 31)
+    await wait_for_state(hass, OUTPUT_2, STATE_ON)
+
+
+async def test_shown_state_is_confirmed(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """If the device does not switch, the entity does not pretend it did."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    with patch(f"{CLIENT}.set_output", return_value=None):
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: OUTPUT_1}, blocking=True
+        )
+    assert hass.states.get(OUTPUT_1).state == STATE_OFF
+
+
+async def test_refused_action_raises_translated_error(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A device refusal becomes a translated HomeAssistantError."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    with (
+        patch(
+            f"{CLIENT}.set_output",
+            side_effect=CameraRequestRefusedError("Request failed: busy"),
+        ),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: OUTPUT_1}, blocking=True
+        )
+    assert err.value.translation_key == "request_refused"
+    assert err.value.translation_domain == DOMAIN
+
+
+async def test_unreachable_action_raises_translated_error(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A device that does not answer gives a translated error too."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    simulator.faults.refuse_next(1)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: OUTPUT_2}, blocking=True
+        )
+    assert err.value.translation_key == "set_output_failed"
+    assert err.value.translation_placeholders["port"] == "2"
+
+
+async def test_pulse_output(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """The pulse action sends the spec's sequence for the relay."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    requests = simulator.counters.requests.get("/io/output.cgi", 0)
+    await hass.services.async_call(
+        DOMAIN,
+        SERVICE_PULSE_OUTPUT,
+        {ATTR_ENTITY_ID: OUTPUT_2, "on_ms": 300, "off_ms": 500, "count": 2},
+        blocking=True,
+    )
+    # One action request and one check.
+    assert simulator.counters.requests["/io/output.cgi"] == requests + 2
+    assert simulator.last_output_action == "2:/300\\500/300\\"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"on_ms": 0, "off_ms": 500},
+        {"on_ms": 300, "off_ms": 5},
+        {"on_ms": 300, "off_ms": 500, "count": 0},
+        {"on_ms": 300, "off_ms": 500, "count": 101},
+        {"on_ms": 3_600_001, "off_ms": 500},
+    ],
+)
+async def test_pulse_output_validation(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    data: dict[str, int],
+) -> None:
+    """Out-of-range values are refused before any request."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    before = simulator.counters.total_requests
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_PULSE_OUTPUT,
+            {ATTR_ENTITY_ID: OUTPUT_1, **data},
+            blocking=True,
+        )
+    assert err.value.translation_key == "value_out_of_range"
+    assert simulator.counters.total_requests == before
+
+
+async def test_pulse_output_refused_and_targets(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Failures of the pulse action and wrong targets give translated errors."""
+    entry = await setup(simulator, platforms=[Platform.SWITCH])
+    with (
+        patch(f"{CLIENT}.pulse_output", side_effect=CameraRequestRefusedError("no")),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_PULSE_OUTPUT,
+            {ATTR_ENTITY_ID: OUTPUT_1, "on_ms": 100, "off_ms": 100},
+            blocking=True,
+        )
+    assert err.value.translation_key == "request_refused"
+
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_PULSE_OUTPUT,
+            {ATTR_ENTITY_ID: "switch.not_ours", "on_ms": 100, "off_ms": 100},
+            blocking=True,
+        )
+    assert err.value.translation_key == "no_target"
+
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_PULSE_OUTPUT,
+            {ATTR_ENTITY_ID: OUTPUT_1, "on_ms": 100, "off_ms": 100},
+            blocking=True,
+        )
+    assert err.value.translation_key == "entity_not_loaded"
