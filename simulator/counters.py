@@ -29,6 +29,10 @@ class Counters:
     _waiters: list[_Waiter] = field(default_factory=list)
     auth_failures: int = 0
     audio_bytes_received: int = 0
+    #: (path, query) of every counted request, oldest first.
+    log: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: Parts written to streams per kind (video frames, audio blocks, I/O parts).
+    frames_sent: Counter[str] = field(default_factory=Counter)
 
     @property
     def requests(self) -> Mapping[str, int]:
@@ -55,9 +59,11 @@ class Counters:
         """Streams ever opened per kind."""
         return dict(self._total_connections)
 
-    def count_request(self, path: str) -> None:
-        """Count one request."""
+    def count_request(self, path: str, query: Mapping[str, str] | None = None) -> None:
+        """Count one request (and log its query)."""
         self._requests[path] += 1
+        self.log.append((path, dict(query or {})))
+        del self.log[:-10000]
         self._notify()
 
     def count_response(self, status: int) -> None:
@@ -81,6 +87,8 @@ class Counters:
         self._responses.clear()
         self.auth_failures = 0
         self.audio_bytes_received = 0
+        self.log.clear()
+        self.frames_sent.clear()
         self._notify()
 
     def snapshot(self) -> dict[str, object]:
@@ -93,6 +101,7 @@ class Counters:
             "total_connections": self.total_connections,
             "auth_failures": self.auth_failures,
             "audio_bytes_received": self.audio_bytes_received,
+            "frames_sent": dict(self.frames_sent),
         }
 
     async def wait_for(self, predicate: Callable[[], bool]) -> None:

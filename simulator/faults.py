@@ -23,6 +23,7 @@ class Faults:
     status_code: int = 0
     status_count: int = 0
     garbage: int = 0
+    errors: list[tuple[str | None, str]] = field(default_factory=list)
     _on_refuse: Callable[[], None] | None = None
     _on_stream_fault: Callable[[str | None, str], int] | None = None
     history: list[str] = field(default_factory=list)
@@ -39,9 +40,15 @@ class Faults:
             self._on_refuse()
 
     def reset_next(self, n: int = 1) -> None:
-        """Reset (TCP RST) the connection of the next ``n`` requests."""
+        """Reset (TCP RST) the connection of the next ``n`` requests.
+
+        Idle keep-alive connections are closed too, so a client cannot hide
+        the reset by retrying on a reused connection.
+        """
         self.reset = max(0, n)
         self.history.append(f"reset {n}")
+        if self._on_refuse is not None:
+            self._on_refuse()
 
     def hang_next(self, n: int = 1) -> None:
         """Accept the next ``n`` requests and never answer them."""
@@ -66,6 +73,21 @@ class Faults:
         self.garbage = max(0, n)
         self.history.append(f"garbage {n}")
 
+    def error_next(
+        self, path: str | None = None, n: int = 1, text: str = "# Error: refused"
+    ) -> None:
+        """Answer the next ``n`` requests (to ``path``, or any) 200 + ``text``."""
+        self.errors.extend([(path, text)] * max(0, n))
+        self.history.append(f"error {path} {n}")
+
+    def take_error(self, path: str) -> str | None:
+        """Consume a pending device refusal for ``path``."""
+        for index, (wanted, text) in enumerate(self.errors):
+            if wanted in (None, path):
+                del self.errors[index]
+                return text
+        return None
+
     def cut_streams(self, kind: str | None = None) -> int:
         """Cut running multipart streams (all, or one kind); return how many."""
         return self._stream_fault(kind, "cut")
@@ -89,6 +111,7 @@ class Faults:
         self.refuse = self.reset = self.hang = self.garbage = 0
         self.status_code = self.status_count = 0
         self.delay_seconds = 0.0
+        self.errors.clear()
         self.history.append("clear")
 
     def take(self, name: Literal["refuse", "reset", "hang", "garbage"]) -> bool:
@@ -116,4 +139,5 @@ class Faults:
             "status_code": self.status_code,
             "status_count": self.status_count,
             "garbage": self.garbage,
+            "errors": len(self.errors),
         }

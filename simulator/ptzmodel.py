@@ -77,6 +77,8 @@ class PtzHead:
     presets: dict[int, Preset] = field(default_factory=dict)
     home: int | None = None
     osd_menu: list[str] = field(default_factory=list)
+    last_center: tuple[float, float, float | None, float, float] | None = None
+    commands: frozenset[str] | None = None
 
     def settle(self) -> None:
         """Fold the elapsed continuous motion into the position."""
@@ -88,7 +90,7 @@ class PtzHead:
             scale = PAN_TILT_RATE if axis in ("pan", "tilt") else STEP_RATE
             value = self.position[axis] + rate / 100.0 * scale * elapsed
             self.position[axis] = clamp(value, limits)
-            if self.position[axis] in limits:
+            if self.position[axis] == limits[1 if rate > 0 else 0]:
                 del self.velocity[axis]
 
     def current(self) -> dict[str, float]:
@@ -118,6 +120,11 @@ class PtzHead:
             self.velocity.pop(axis, None)
         else:
             self.velocity[axis] = rate
+
+    def continuous(self) -> dict[str, float]:
+        """Running continuous speeds per axis (0 when still)."""
+        self.settle()
+        return {axis: self.velocity.get(axis, 0.0) for axis in AXES}
 
     def stop(self) -> None:
         """Stop every continuous move."""

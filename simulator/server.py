@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 import contextlib
+import datetime
 import logging
 import socket
 import struct
@@ -76,8 +77,17 @@ class Simulator:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._output_tasks: dict[int, asyncio.Task[None]] = {}
         self._up = asyncio.Event()
+        self._down = asyncio.Event()
+        self._down.set()
         self._reboot_task: asyncio.Task[None] | None = None
-        self._hang: asyncio.Future[None] | None = None
+        self.last_backup: bytes | None = None
+        #: Bodies restore.cgi received, oldest first.
+        self.restored: list[bytes] = []
+        #: "soft" / "hard" for every factory default (including firmware ones).
+        self.factory_defaults: list[str] = []
+        #: Raw ``action=`` values io/output.cgi and io/port.cgi received.
+        self.output_actions: list[str] = []
+        self.format_count = 0
 
     # lifecycle ---------------------------------------------------------------
     @property
@@ -108,6 +118,7 @@ class Simulator:
             self._protocol, self.host, self.port, reuse_address=True
         )
         self.port = self._server.sockets[0].getsockname()[1]
+        self._down.clear()
         self._up.set()
 
     def _protocol(self) -> asyncio.BaseProtocol:
@@ -134,6 +145,7 @@ class Simulator:
     async def _go_down(self) -> None:
         """Stop listening, cut every connection and in-flight request."""
         self._up.clear()
+        self._down.set()
         server, self._server = self._server, None
         if server is not None:
             server.close()
@@ -213,46 +225,44 @@ class Simulator:
         """Wait until the device listens again."""
         await self._up.wait()
 
+    async def wait_until_down(self) -> None:
+        """Wait until the device has gone away (restart.cgi answers first)."""
+        await self._down.wait()
+
     # middleware ------------------------------------------------------------
     @web.middleware
     async def _middleware(
         self, request: web.Request, handler: Handler
     ) -> web.StreamResponse:
-        if request.path.startswith(CONTROL_PREFIX):
-            if request.remote not in ("127.0.0.1", "::1") and self.host not in (
-                "127.0.0.1",
-                "::1",
-                "localhost",
-            ):
-                return text("control API is loopback only\r\n", status=403)
-            return await handler(request)
         task = asyncio.current_task()
         assert task is not None
         self._inflight[task] = request.protocol
         try:
+            if request.path.startswith(CONTROL_PREFIX):
+                return await self._control(request, handler)
             response = await self._serve(request, handler)
         finally:
             self._inflight.pop(task, None)
         self.counters.count_response(response.status)
         return response
 
+    async def _control(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        """The control API: loopback only, no auth, never kept alive."""
+        if request.remote not in ("127.0.0.1", "::1"):
+            return text("control API is loopback only\r\n", status=403)
+        response = await handler(request)
+        response.force_close()
+        return response
+
     async def _serve(
         self, request: web.Request, handler: Handler
     ) -> web.StreamResponse:
-        self.counters.count_request(request.path)
-        faults = self.faults
-        if faults.take("reset"):
-            _abort_with_reset(request.transport)
-            raise asyncio.CancelledError
-        if faults.take("hang"):
-            await asyncio.get_running_loop().create_future()
-        if faults.delay_seconds > 0:
-            await asyncio.sleep(faults.delay_seconds)
-        status = faults.take_status()
-        if status is not None:
-            return text(f"{status} Simulated error\r\n", status=status)
-        if faults.take("garbage"):
-            return web.Response(body=GARBAGE, headers={"Content-Type": "text/plain"})
+        self.counters.count_request(request.path, request.query)
+        injected = await self._injected(request)
+        if injected is not None:
+            return injected
         remote = request.remote or ""
         if not self.state.ipfilter.allows(remote):
             return text("403 Forbidden\r\n", status=403)
@@ -273,6 +283,26 @@ class Simulator:
             return text("403 Forbidden\r\n", status=403)
         request["user"] = result.user
         return await handler(request)
+
+    async def _injected(self, request: web.Request) -> web.StreamResponse | None:
+        """Apply the pending request-level faults; an answer replaces the real one."""
+        faults = self.faults
+        if faults.take("reset"):
+            _abort_with_reset(request.transport)
+            raise asyncio.CancelledError
+        if faults.take("hang"):
+            await asyncio.get_running_loop().create_future()
+        if faults.delay_seconds > 0:
+            await asyncio.sleep(faults.delay_seconds)
+        status = faults.take_status()
+        if status is not None:
+            return text(f"{status} Simulated error\r\n", status=status)
+        if faults.take("garbage"):
+            return web.Response(body=GARBAGE, headers={"Content-Type": "text/plain"})
+        refusal = faults.take_error(request.path)
+        if refusal is not None:
+            return text(refusal if refusal.endswith("\n") else refusal + "\r\n")
+        return None
 
     # public controls -------------------------------------------------------
     @property
@@ -371,8 +401,68 @@ class Simulator:
             presets={p.number: p.name for p in head.presets.values()},
             home=head.home,
             auxiliary=list(head.auxiliary),
+            last_auxiliary=head.auxiliary[-1] if head.auxiliary else None,
+            continuous=head.continuous(),
+            last_center=head.last_center,
+            osd_menu=list(head.osd_menu),
         )
         return out
+
+    def ptz_presets(self, camera: int = 1) -> dict[int, str]:
+        """Server presets of ``camera``: number -> name (home: ptz_position)."""
+        head = self.state.ptz[camera]
+        return {n: head.presets[n].name for n in sorted(head.presets)}
+
+    def ptz_set_commands(self, camera: int, commands: set[str] | None) -> None:
+        """Restrict the commands ``camera`` supports (None = all).
+
+        ``info=1`` lists only these; others are answered ``Error: unsupported
+        command <name>``.
+        """
+        self.state.ptz[camera].commands = (
+            None if commands is None else frozenset(commands)
+        )
+
+    def add_user(
+        self,
+        name: str,
+        password: str,
+        level: Literal["viewer", "operator", "admin"] = "viewer",
+    ) -> None:
+        """Create an account with ``level`` (as pwdgrp.cgi would)."""
+        groups = {
+            "viewer": ("axview",),
+            "operator": ("axoper", "axview"),
+            "admin": ("axadmin", "axoper", "axview"),
+        }[level]
+        problem = self.state.users.add(name, password, "axuser", groups, "")
+        if problem:
+            raise ValueError(problem)
+
+    def backup_bytes(self) -> bytes:
+        """The tar backup.cgi served last (or would serve now)."""
+        return self.last_backup if self.last_backup is not None else self.state.backup()
+
+    @property
+    def osd(self) -> dict[str, Any]:
+        """Effective OSD of source 1, with ``committed`` (no runtime override)."""
+        out: dict[str, Any] = dict(self.state.osd(1))
+        out["committed"] = not self.state.osd_runtime
+        return out
+
+    def clock(self) -> datetime.datetime:
+        """The device's clock (aware, UTC)."""
+        return self.state.now()
+
+    @property
+    def sd_status(self) -> SdStatus:
+        """The SD card's status."""
+        return self.state.storage.status
+
+    @property
+    def recordings(self) -> list[str]:
+        """Ids of the recordings on the SD card."""
+        return [r.recording_id for r in self.state.storage.recordings]
 
     def snapshot(self) -> dict[str, Any]:
         """JSON view of the state (control API ``GET /_sim/state``)."""

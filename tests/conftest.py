@@ -6,12 +6,13 @@ custom_components resolves to the test plugin's own package.
 
 import custom_components.cgi_camera  # noqa: F401  # isort: skip
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from simulator import Simulator, SimulatorConfig
@@ -73,3 +74,14 @@ def setup(hass: HomeAssistant) -> SetupIntegration:
         return await setup_integration(hass, sim, **kwargs)
 
     return _setup
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create entities that are disabled by default as enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield

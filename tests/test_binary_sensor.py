@@ -36,11 +36,15 @@ async def test_input_named_by_device(
     hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
 ) -> None:
     """The device's own input name wins over "Input N"."""
-    sim = await simulator_factory(inputs=1)
+    sim = await simulator_factory(inputs=1, outputs=1)
     sim.params["Input.I0.Name"] = "Door contact"
-    await setup(sim, platforms=[Platform.BINARY_SENSOR])
+    sim.params["Output.O0.Name"] = "Gate"
+    await setup(sim, platforms=[Platform.BINARY_SENSOR, Platform.SWITCH])
     state = await wait_for_state(hass, "binary_sensor.cgi_camera_door_contact", "off")
     assert state.attributes["friendly_name"] == "cgi-camera Door contact"
+    state = hass.states.get("switch.cgi_camera_gate")
+    assert state is not None
+    assert state.attributes["friendly_name"] == "cgi-camera Gate"
 
 
 async def test_toggle_and_burst(
@@ -66,12 +70,14 @@ async def test_polling_never_reads_inputs(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
     """Polls do not touch the inputs: only the stream and its resyncs do."""
-    await setup(simulator, platforms=[Platform.BINARY_SENSOR])
-    checks = simulator.counters.requests.get("/io/input.cgi", 0)
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    inputs = simulator.counters.requests["/io/input.cgi"]
+    outputs = simulator.counters.requests["/io/output.cgi"]
     for _ in range(3):
-        fire_time(hass, 31)
-        await hass.async_block_till_done()
-    assert simulator.counters.requests.get("/io/input.cgi", 0) == checks
+        await coordinator.async_refresh()
+    assert simulator.counters.requests["/io/output.cgi"] == outputs + 3
+    assert simulator.counters.requests["/io/input.cgi"] == inputs
 
 
 async def test_stream_cut_resyncs_change_made_while_down(
@@ -80,7 +86,7 @@ async def test_stream_cut_resyncs_change_made_while_down(
     """After a cut stream comes back, a toggle made meanwhile is shown."""
     with patch(
         "custom_components.cgi_camera.coordinator.default_backoff",
-        lambda attempt: 30.0,
+        lambda attempt: 30.0 if attempt else 0.0,
     ):
         entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 import stat
+import tarfile
+from typing import BinaryIO
 from unittest.mock import patch
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
@@ -19,7 +22,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.cgi_camera.api import CameraRequestRefusedError
+from custom_components.cgi_camera.api import (
+    CameraConnectionError,
+    CameraRequestRefusedError,
+)
 from custom_components.cgi_camera.const import (
     CONF_BACKUPS_TO_KEEP,
     EVENT_BACKUP_SAVED,
@@ -32,6 +38,14 @@ BACKUP = "button.cgi_camera_backup"
 INPUT_1 = "binary_sensor.cgi_camera_input_1"
 OUTPUT_1 = "switch.cgi_camera_output_1"
 CLIENT = "custom_components.cgi_camera.api.CameraClient"
+
+
+def _members(tar_bytes: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
+        return {
+            member.name: tar.extractfile(member).read()  # type: ignore[union-attr]
+            for member in tar.getmembers()
+        }
 
 
 def _names(folder: Path) -> list[str]:
@@ -86,9 +100,10 @@ async def test_restart_refused(
 
 
 async def test_backup_saved_private_and_pruned(
-    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration, tmp_path: Path
 ) -> None:
     """The saved file equals the device's tar, 0600 in a 0700 folder; pruning."""
+    hass.config.config_dir = str(tmp_path)
     await setup(
         simulator, platforms=[Platform.BUTTON], options={CONF_BACKUPS_TO_KEEP: 2}
     )
@@ -103,8 +118,9 @@ async def test_backup_saved_private_and_pruned(
     assert path.name.startswith(f"backup_{simulator.config.mac_plain}_")
     assert path.suffix == ".tar"
     content = await hass.async_add_executor_job(path.read_bytes)
-    assert content == simulator.backup_bytes()
     assert events[0].data["size"] == len(content)
+    # The same tar as the device's own (member by member: its mtimes tick).
+    assert _members(content) == _members(simulator.state.backup())
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
 
@@ -118,13 +134,22 @@ async def test_backup_saved_private_and_pruned(
 
 
 async def test_backup_failures(
-    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration, tmp_path: Path
 ) -> None:
     """Device and disk failures raise translated errors and leave no file."""
+    hass.config.config_dir = str(tmp_path)
     await setup(simulator, platforms=[Platform.BUTTON])
     folder = Path(hass.config.path("cgi_camera", "backups"))
-    simulator.faults.status_next(500, 1)
-    with pytest.raises(HomeAssistantError) as err:
+
+    async def broken_backup(file: BinaryIO, **kwargs: object) -> None:
+        # Part of the tar arrives, then the connection breaks.
+        await hass.async_add_executor_job(file.write, b"partial tar")
+        raise CameraConnectionError("connection reset")
+
+    with (
+        patch(f"{CLIENT}.backup", side_effect=broken_backup),
+        pytest.raises(HomeAssistantError) as err,
+    ):
         await _press(hass, BACKUP)
     assert err.value.translation_key == "backup_failed"
     assert await hass.async_add_executor_job(_names, folder) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from unittest.mock import patch
 
@@ -13,6 +14,7 @@ import pytest
 from custom_components.cgi_camera.api import (
     CameraAuthenticationError,
     CameraConnectionError,
+    CameraNotFoundError,
 )
 from custom_components.cgi_camera.const import BACKOFF_MAX_SECONDS, DOMAIN
 from custom_components.cgi_camera.coordinator import default_backoff
@@ -40,11 +42,13 @@ async def test_silent_stream_plus_failed_poll_reconnects(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
     """No data on the stream and a failed poll: the stream is declared dead."""
-    with patch(SLOW_BACKOFF, lambda attempt: 30.0):
+    with patch(SLOW_BACKOFF, lambda attempt: 30.0 if attempt else 0.0):
         entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
-    simulator.faults.status_next(500, 1)  # the next poll fails
-    fire_time(hass, 31)
+    await coordinator.async_refresh()  # the stream's first report is older
+    simulator.faults.error_next("/io/output.cgi")  # the next poll fails
+    await coordinator.async_refresh()
+    assert not coordinator.last_update_success
     await wait_for_state(hass, INPUT_1, STATE_UNAVAILABLE)
     assert coordinator.push.reconnect_count == 1
     assert coordinator.push.last_error == "no data and the device did not answer"
@@ -62,9 +66,8 @@ async def test_stream_with_data_survives_failed_poll(
     coordinator = entry.runtime_data.coordinator
     simulator.set_input(2, True)
     await wait_for_state(hass, "binary_sensor.cgi_camera_input_2", "on")
-    simulator.faults.status_next(500, 1)
-    fire_time(hass, 31)
-    await hass.async_block_till_done()
+    simulator.faults.error_next("/io/output.cgi")  # the next poll fails
+    await coordinator.async_refresh()
     assert not coordinator.last_update_success
     assert coordinator.push.connected
     assert coordinator.push.reconnect_count == 0
@@ -91,15 +94,16 @@ async def test_resync_errors(
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     with patch(f"{CLIENT}.check_inputs", side_effect=CameraConnectionError("reset")):
+        coordinator.backoff = lambda attempt: 30.0
         simulator.faults.cut_streams("io")
+        fire_time(hass, 31)
         await wait_for_inputs(
-            coordinator, lambda: coordinator.push.last_error == "reset"
+            coordinator,
+            lambda: coordinator.push.last_error == "input resync failed: reset",
         )
-        fire_time(hass, 61)
-        await wait_for_inputs(coordinator, lambda: coordinator.push.attempt >= 2)
-    assert not coordinator.inputs_available
+        assert not coordinator.inputs_available
     with patch(f"{CLIENT}.check_inputs", side_effect=CameraAuthenticationError("401")):
-        fire_time(hass, 61)
+        fire_time(hass, 31)
         await wait_for_inputs(coordinator, lambda: coordinator.push.auth_failed)
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -135,3 +139,58 @@ async def test_unavailable_logged_once_and_back_once(
     assert len(lost) == 1, [r.getMessage() for r in ours]
     assert len(back) == 1, [r.getMessage() for r in ours]
     assert entry.runtime_data.coordinator.push.reconnect_count == 1
+
+
+async def test_monitor_401_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A 401 on the monitor request itself starts reauth and ends the task."""
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    simulator.change_password("root", "changed")
+    with patch.object(coordinator, "_async_request_refresh"):
+        simulator.faults.cut_streams("io")
+        fire_time(hass, 61)
+        await wait_for_inputs(coordinator, lambda: coordinator.push.auth_failed)
+    assert coordinator.push.last_error == "authentication failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_unexpected_error_keeps_task_alive(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A bug-like error in the stream is logged and the task retries later."""
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    coordinator.backoff = lambda attempt: 30.0
+    with patch(f"{CLIENT}.monitor_inputs", side_effect=RuntimeError("boom")):
+        simulator.faults.cut_streams("io")
+        fire_time(hass, 31)
+        await wait_for_inputs(
+            coordinator, lambda: coordinator.push.last_error == "RuntimeError('boom')"
+        )
+    fire_time(hass, 31)
+    await wait_for_state(hass, INPUT_1, "off")
+
+
+async def test_storage_missing_answers(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A device without list.cgi counts as no card; an unnamed disk is used."""
+    entry = await setup(simulator, platforms=[Platform.SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    coordinator.recordings_wanted = 1
+    with patch(f"{CLIENT}.storage_disks", side_effect=CameraNotFoundError("404")):
+        await coordinator.async_refresh()
+    assert coordinator.data.storage.status == "absent"
+    disks = await coordinator.client.storage_disks("all")
+    other = dataclasses.replace(disks[0], disk_id="CF_DISK")
+    with (
+        patch(f"{CLIENT}.storage_disks", return_value=(other,)),
+        patch(f"{CLIENT}.storage_recordings", side_effect=CameraNotFoundError("404")),
+    ):
+        await coordinator.async_refresh()
+    assert coordinator.data.storage.disk == other
+    assert coordinator.data.storage.recordings is None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.cgi_camera.api import CameraForbiddenError
 from custom_components.cgi_camera.const import (
     CONF_QUAD_CAMERA,
     DEFAULT_OPTIONS,
@@ -157,3 +160,15 @@ async def test_two_devices(
     assert first.runtime_data.coordinator is not second.runtime_data.coordinator
     assert other.counters.open_connections["io"] == 1
     assert simulator.counters.open_connections["io"] == 1
+
+
+async def test_setup_forbidden_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """An account without rights fails setup like a wrong password."""
+    with patch(
+        "custom_components.cgi_camera.api.CameraClient.get_device_info",
+        side_effect=CameraForbiddenError("403"),
+    ):
+        entry = await setup(simulator)
+    assert entry.state is ConfigEntryState.SETUP_ERROR

@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 import io
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import AsyncMock, Mock, patch
 
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import make_mocked_request
 from homeassistant.components.camera import async_get_image
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -17,9 +18,10 @@ import pytest
 
 from custom_components.cgi_camera.api import (
     CameraConnectionError,
+    CameraError,
     MultipartStreamReader,
 )
-from custom_components.cgi_camera.camera import BOUNDARY
+from custom_components.cgi_camera.camera import BOUNDARY, CgiCameraCamera
 from custom_components.cgi_camera.const import (
     CONF_FRAME_RATE,
     CONF_STREAM_RESOLUTION,
@@ -28,6 +30,7 @@ from custom_components.cgi_camera.live_stream import (
     LINGER_SECONDS,
     FramePacer,
     LiveStreamHub,
+    LiveViewer,
     SourceStream,
 )
 from simulator import Simulator
@@ -92,11 +95,13 @@ async def open_viewer(
     hass: HomeAssistant, hass_client: Any
 ) -> AsyncIterator[Callable[..., Any]]:
     """Open viewers through Home Assistant's HTTP API; close them at teardown."""
-    http = await hass_client()
+    clients: list[Any] = []
     viewers: list[Viewer] = []
 
     async def _open(entity_id: str = CAMERA, status: int = 200) -> Viewer:
-        response = await http.get(STREAM_URL.format(entity_id))
+        if not clients:  # http is set up with the camera platform
+            clients.append(await hass_client())
+        response = await clients[0].get(STREAM_URL.format(entity_id))
         assert response.status == status
         viewer = Viewer(response)
         viewers.append(viewer)
@@ -190,38 +195,67 @@ async def test_slow_viewer_does_not_hold_up_others(
     setup: SetupIntegration,
     open_viewer: Callable[..., Any],
 ) -> None:
-    """A viewer that never reads skips frames; the others get every one."""
-    sim = await simulator_factory(fps=30)
+    """A viewer that stops reading skips frames; the others never wait for it.
+
+    Frame rate 120 (beyond the options form's 30, to keep the test short)
+    fills the socket buffers of the stalled viewer quickly.
+    """
+    sim = await simulator_factory(fps=120)
     await setup(
         sim,
         platforms=[Platform.CAMERA],
-        options={CONF_FRAME_RATE: 30, CONF_STREAM_RESOLUTION: "1280x1024"},
+        options={CONF_FRAME_RATE: 120, CONF_STREAM_RESOLUTION: "1280x1024"},
     )
-    stalled = await open_viewer()
-    await stalled.frames(1)  # then never reads again
-    fast = [await open_viewer() for _ in range(3)]
+    live: list[LiveViewer] = []
+    requests: list[web.Request] = []
+    attach = SourceStream.async_attach
+    handle = CgiCameraCamera.handle_async_mjpeg_stream
+
+    def _attach(self: SourceStream) -> LiveViewer:
+        live.append(attach(self))
+        return live[-1]
+
+    async def _handle(
+        self: CgiCameraCamera, request: web.Request
+    ) -> web.StreamResponse | None:
+        requests.append(request)
+        return await handle(self, request)
+
+    with (
+        patch.object(SourceStream, "async_attach", _attach),
+        patch.object(CgiCameraCamera, "handle_async_mjpeg_stream", _handle),
+    ):
+        stalled = await open_viewer()
+        first = await stalled.frame()  # then it stops reading
+        assert first is not None
+        fast = [await open_viewer() for _ in range(3)]
     stream = hub_of(hass).stream(1)
     run = stream.run
     assert run is not None
-    start = run.seq
-    frames = await asyncio.gather(*(viewer.frames(60) for viewer in fast))
-    # The fast viewers received distinct frames while the stalled one waits.
-    assert all(len(received) == 60 for received in frames)
-    assert run.seq - start >= 60
-    assert stream.viewers == 4
-    # The broadcaster holds the newest frame only: no queue per viewer.
-    assert not [name for name, value in vars(run).items() if isinstance(value, list)]
-    assert sim.counters.open_connections["video"] == 1
+    stalled_viewer = live[0]
 
-    # The stalled viewer, when it reads again, gets a recent frame, not a
-    # backlog of everything it missed (only what sat in socket buffers).
-    received = 0
-    async with asyncio.timeout(WAIT_TIMEOUT):
-        while (await stalled.frame()) is not None:
-            received += 1
-            if received > 60:
-                break
-    assert received < run.seq - start
+    # The others go on until the stalled one is far behind (its socket
+    # buffers are full and its response blocks).
+    async with asyncio.timeout(WAIT_TIMEOUT * 2):
+        while run.seq - stalled_viewer.seq < 30:
+            await asyncio.gather(*(viewer.frames(10) for viewer in fast))
+    behind_at = stalled_viewer.seq
+    assert all(run.seq - viewer.seq <= 2 for viewer in live[1:])
+    assert stream.viewers == 4
+    assert sim.counters.open_connections["video"] == 1
+    # Memory stays bounded: the broadcaster keeps only the newest frame (no
+    # per-viewer queue), and the stalled response buffers at most one part
+    # above aiohttp's 64 KiB write limit.
+    assert not [value for value in vars(run).values() if isinstance(value, list)]
+    frame_size = len(first)
+    assert requests[0].transport is not None
+    assert requests[0].transport.get_write_buffer_size() <= 64 * 1024 + 2 * frame_size
+
+    # When it reads again, it jumps to the newest frame instead of a backlog.
+    async with asyncio.timeout(WAIT_TIMEOUT * 2):
+        while stalled_viewer.seq == behind_at:
+            assert await stalled.frame() is not None
+    assert stalled_viewer.seq - behind_at > 1
 
 
 async def test_snapshot_during_live_view_makes_no_request(
@@ -253,11 +287,11 @@ async def test_stream_stops_on_unload_and_comes_back(
     viewer = await open_viewer()
     await viewer.frames(2)
     with patch("custom_components.cgi_camera.PLATFORMS", [Platform.CAMERA]):
+        hub = hub_of(hass)
         assert await hass.config_entries.async_unload(entry.entry_id)
         await viewer.ended()
         await simulator.counters.wait_for_connections("video", 0)
-        assert entry.runtime_data.live_streams is not None
-        assert entry.runtime_data.live_streams.open_connections == 0
+        assert hub.open_connections == 0
 
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
@@ -284,7 +318,8 @@ async def test_stream_stops_on_reboot_and_comes_back(
     stream = hub_of(hass).stream(1)
     await wait_stream(stream, lambda s: not s.is_open and s.viewers == 0)
     assert sim.counters.open_connections["video"] == 0
-    await wait_for_state(hass, CAMERA, "idle")
+    # No longer "streaming" (the device being away makes it unavailable).
+    await wait_for_state(hass, CAMERA, lambda state: state.state != "streaming")
 
     await sim.wait_until_up()
     again = await open_viewer()
@@ -392,3 +427,69 @@ def test_frame_pacer() -> None:
     assert pacer.due(100.0, 10)
     assert not pacer.due(100.01, 10)
     assert pacer.due(100.1, 10)
+
+
+async def test_stream_that_ends(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """A device stream that ends (closing boundary) ends the viewers' responses."""
+    entry = await setup(simulator, platforms=[Platform.CAMERA])
+    frames = [b"\xff\xd8one\xff\xd9", b"\xff\xd8two\xff\xd9"]
+    go_on = asyncio.Event()
+
+    def fake_frames(*args: Any, **kwargs: Any) -> AsyncIterator[bytes]:
+        async def generate() -> AsyncIterator[bytes]:
+            for frame in sent:
+                yield frame
+                await go_on.wait()
+
+        return generate()
+
+    sent: list[bytes] = []
+    with patch.object(entry.runtime_data.client, "mjpeg_frames", fake_frames):
+        # Ends before any frame: nothing to show, 502.
+        await open_viewer(status=502)
+        sent.extend(frames)
+        viewer = await open_viewer()
+        assert await viewer.frame() == frames[0]
+        go_on.set()
+        await viewer.ended()
+    assert not hub_of(hass).stream(1).is_open
+
+
+async def test_viewer_leaving_while_written_to(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A viewer whose connection resets mid-write leaves; the stream lingers."""
+    entry = await setup(simulator, platforms=[Platform.CAMERA])
+    camera = entry.runtime_data.entities[CAMERA]
+    assert isinstance(camera, CgiCameraCamera)
+    writer = Mock()
+    writer.write_headers = AsyncMock()
+    writer.write = AsyncMock(side_effect=ConnectionResetError)
+    writer.write_eof = AsyncMock()
+    writer.drain = AsyncMock()
+    request = make_mocked_request("GET", STREAM_URL.format(CAMERA), writer=writer)
+    response = await camera.handle_async_mjpeg_stream(request)
+    assert response is not None
+    assert response.prepared
+    stream = hub_of(hass).stream(1)
+    assert stream.viewers == 0
+    assert stream.is_open  # until the linger delay passes
+    fire_time(hass, LINGER_SECONDS + 1)
+    await simulator.counters.wait_for_connections("video", 0)
+
+
+async def test_no_new_viewers_after_unload(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """An unloaded entry's hub refuses new viewers."""
+    entry = await setup(simulator, platforms=[Platform.CAMERA])
+    hub = hub_of(hass)
+    with patch("custom_components.cgi_camera.PLATFORMS", [Platform.CAMERA]):
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    with pytest.raises(CameraError, match="unloading"):
+        hub.stream(1).async_attach()

@@ -40,15 +40,15 @@ async def test_recordings_disabled_by_default(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """The recordings count is disabled by default and then costs no request."""
-    await setup(simulator, platforms=[Platform.SENSOR])
+    entry = await setup(simulator, platforms=[Platform.SENSOR])
     entity = entity_registry.async_get(RECORDINGS)
     assert entity is not None
     assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    fire_time(hass, 31)
-    await hass.async_block_till_done()
-    assert simulator.counters.requests.get("/list.cgi", 0) >= 1
-    # Only the disk status was listed, never the recordings.
     assert hass.states.get(RECORDINGS) is None
+    lists = simulator.counters.requests["/list.cgi"]
+    await entry.runtime_data.coordinator.async_refresh()
+    # One list.cgi for the disk status; none for the recordings.
+    assert simulator.counters.requests["/list.cgi"] == lists + 1
 
 
 async def test_sd_absent_and_full(
@@ -82,7 +82,8 @@ async def test_no_sd_card_no_sensors(
     hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
 ) -> None:
     """A device without an SD slot gets no storage sensors and no list.cgi."""
-    sim = await simulator_factory(sd_card=False)
+    sim = await simulator_factory(sd_card=False, inputs=0)
     await setup(sim, platforms=[Platform.SENSOR])
     assert hass.states.async_entity_ids("sensor") == []
     assert sim.counters.requests.get("/list.cgi", 0) == 0
+    assert sim.counters.open_connections["io"] == 0  # no inputs, no monitor

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
-from custom_components.cgi_camera.const import DOMAIN, SERVICE_PULSE_OUTPUT
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
+import pytest
+
+from custom_components.cgi_camera.const import DOMAIN, SERVICE_PULSE_OUTPUT
 
 
 async def test_actions_registered_without_entry(hass: HomeAssistant) -> None:

@@ -17,7 +17,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.cgi_camera.api import CameraRequestRefusedError
+from custom_components.cgi_camera.api import (
+    CameraAuthenticationError,
+    CameraForbiddenError,
+    CameraRequestRefusedError,
+)
 from custom_components.cgi_camera.const import DOMAIN, SERVICE_PULSE_OUTPUT
 from simulator import Simulator
 from tests.helpers import SetupIntegration, fire_time, wait_for_state
@@ -97,6 +101,32 @@ async def test_refused_action_raises_translated_error(
     assert err.value.translation_domain == DOMAIN
 
 
+@pytest.mark.parametrize(
+    ("exception", "key"),
+    [
+        (CameraForbiddenError("403"), "action_forbidden"),
+        (CameraAuthenticationError("401"), "action_unauthorized"),
+    ],
+)
+async def test_rights_errors(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    exception: Exception,
+    key: str,
+) -> None:
+    """403 and 401 on an action have their own messages."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    with (
+        patch(f"{CLIENT}.set_output", side_effect=exception),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: OUTPUT_1}, blocking=True
+        )
+    assert err.value.translation_key == key
+
+
 async def test_unreachable_action_raises_translated_error(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
@@ -125,7 +155,7 @@ async def test_pulse_output(
     )
     # One action request and one check.
     assert simulator.counters.requests["/io/output.cgi"] == requests + 2
-    assert simulator.last_output_action == "2:/300\\500/300\\"
+    assert simulator.output_actions[-1] == "2:/300\\500/300\\"
 
 
 @pytest.mark.parametrize(

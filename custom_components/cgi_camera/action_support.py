@@ -95,7 +95,9 @@ def text(value: Any) -> str:
         raise vol.Invalid("must not be empty")
     if len(result) > MAX_TEXT_LENGTH:
         raise vol.Invalid(f"longer than {MAX_TEXT_LENGTH} characters")
-    if any(ord(char) < 32 or ord(char) == 127 for char in result):
+    if len(result.splitlines()) != 1 or any(
+        ord(char) < 32 or 127 <= ord(char) < 160 for char in result
+    ):
         raise vol.Invalid("must be one line without control characters")
     return result
 

@@ -39,6 +39,7 @@ PARALLEL_UPDATES = 0
 
 QUAD: Source = "quad"
 BOUNDARY = "cgicameraframe"
+DELIMITER = f"--{BOUNDARY}\r\n".encode()
 # Which state of the quad option was last written to the entity registry.
 QUAD_OPTION_APPLIED = "quad_option_applied"
 
@@ -197,10 +198,10 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
                 response.headers[hdrs.CACHE_CONTROL] = "no-cache"
                 await response.prepare(request)
                 try:
+                    await response.write(DELIMITER)
                     while frame is not None:
                         await response.write(_part(frame))
                         frame = await viewer.next_frame()
-                    await response.write(f"--{BOUNDARY}--\r\n".encode())
                 except ConnectionResetError:
                     _LOGGER.debug("Live viewer of %s left", self.entity_id)
                 return response
@@ -210,11 +211,10 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
 
 
 def _part(frame: bytes) -> bytes:
-    return (
-        (
-            f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
-            f"Content-Length: {len(frame)}\r\n\r\n"
-        ).encode()
-        + frame
-        + b"\r\n"
-    )
+    """Return one part, followed by the next delimiter.
+
+    Browsers show a part when the delimiter after it arrives: sending it
+    right away shows each frame without waiting for the next one.
+    """
+    head = f"Content-Type: image/jpeg\r\nContent-Length: {len(frame)}\r\n\r\n"
+    return head.encode() + frame + b"\r\n" + DELIMITER

@@ -147,6 +147,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._events_since_poll = 0
         self._stream_timeout: asyncio.Timeout | None = None
         self._stream_generation = 0
+        self._kill_reason: str | None = None
         self._stream_open = 0
         self._wake = asyncio.Event()
         # Recording counts cost an extra request: only while an entity wants it.
@@ -205,7 +206,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     def _async_poll_failed(self) -> None:
         """A poll failed: a stream without data since the last poll is dead."""
         if self.push.connected and self._events_since_poll == 0:
-            self.async_kill_stream()
+            self.async_kill_stream("no data and the device did not answer")
         self._events_since_poll = 0
 
     @callback
@@ -247,21 +248,22 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         )
 
     @callback
-    def async_kill_stream(self) -> None:
+    def async_kill_stream(self, reason: str) -> None:
         """End the current monitor stream; the push loop reconnects."""
         if self._stream_timeout is not None:
+            self._kill_reason = reason
             self._stream_timeout.reschedule(asyncio.get_running_loop().time())
 
     async def _async_push_loop(self) -> None:
         """Hold the monitor stream open; reconnect with backoff."""
-        while not self.push.auth_failed:
+        while not self._push_stopped():
             delay = self.backoff(self.push.attempt)
             if delay > 0:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(delay):
                         await self._wake.wait()
-                if self.push.auth_failed:
+                if self._push_stopped():
                     return  # A poll got a 401 meanwhile: wait for reauth.
             self.push.attempt += 1
             try:
@@ -270,7 +272,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
                 self._async_auth_failed()
                 self._async_stream_lost("authentication failed")
             except TimeoutError:
-                self._async_stream_lost("no data and the device did not answer")
+                self._async_stream_lost(self._kill_reason or "timeout")
             except CameraError as err:
                 self._async_stream_lost(str(err) or type(err).__name__)
             except Exception as err:
@@ -279,10 +281,15 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             else:
                 self._async_stream_lost("stream ended")
 
+    def _push_stopped(self) -> bool:
+        """Return whether the push task must stop (401: waiting for reauth)."""
+        return self.push.auth_failed
+
     async def _async_run_stream(self) -> None:
         """Consume one monitor connection until it ends."""
         loop = asyncio.get_running_loop()
         self._stream_generation += 1
+        self._kill_reason = None
         generation = self._stream_generation
         opened_at: float | None = None
 
@@ -320,12 +327,11 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             states = await self.client.check_inputs(self.input_ports)
         except CameraAuthenticationError:
             self._async_auth_failed()
-            self.async_kill_stream()
+            self.async_kill_stream("authentication failed")
             return
         except CameraError as err:
             _LOGGER.debug("Input resync of %s failed: %s", self.mac, err)
-            self.push.last_error = str(err) or type(err).__name__
-            self.async_kill_stream()
+            self.async_kill_stream(f"input resync failed: {err}")
             return
         if self._stream_open != generation:
             return  # That stream is gone already; the next one resyncs.
@@ -373,6 +379,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self.push.last_error = reason
         if not self.push.connected:
             _LOGGER.debug("Input monitor of %s not connected: %s", self.mac, reason)
+            self._async_notify_inputs()
             return
         _LOGGER.debug("Input monitor of %s lost: %s", self.mac, reason)
         self.push.connected = False

@@ -19,8 +19,12 @@ if TYPE_CHECKING:
 TO_REDACT_ENTRY = {CONF_PASSWORD, CONF_USERNAME, CONF_HOST}
 TO_REDACT_DEVICE = {"mac", "serial"}
 REDACTED = "**REDACTED**"
-# Parameters whose name says they are secret, and user lists.
-_SECRET = re.compile(r"(password|passwd|pwd|secret|key|user|token|community)", re.I)
+# Parameters whose name says they are secret, user lists, and the identifiers
+# the device info redacts too (MAC, serial).
+_SECRET = re.compile(
+    r"(password|passwd|pwd|secret|key|user|token|community|macaddress|serialnumber)",
+    re.I,
+)
 
 
 def _jsonable(value: Any) -> Any:

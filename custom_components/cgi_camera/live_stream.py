@@ -21,7 +21,7 @@ source (``1``..``4`` or ``"quad"``) has one :class:`SourceStream`:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Coroutine, Mapping
+from collections.abc import AsyncGenerator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 import logging
@@ -98,8 +98,6 @@ class _Run:
 
     def finish(self, error: CameraError | None) -> None:
         """End the run: drop the frames and wake every viewer."""
-        if self.done:
-            return
         self.done = True
         self.error = error
         self.frame = self.latest = None
@@ -122,6 +120,11 @@ class LiveViewer:
         self._run = run
         self._seq = 0
 
+    @property
+    def seq(self) -> int:
+        """Return the number of the last frame handed out (0: none yet)."""
+        return self._seq
+
     async def next_frame(self) -> bytes | None:
         """Return the next frame to send, ``None`` when the stream ended.
 
@@ -135,14 +138,6 @@ class LiveViewer:
             return None
         frame, self._seq = got
         return frame
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        """Iterate over the frames until the stream ends."""
-        return self._frames()
-
-    async def _frames(self) -> AsyncIterator[bytes]:
-        while (frame := await self.next_frame()) is not None:
-            yield frame
 
 
 class SourceStream:

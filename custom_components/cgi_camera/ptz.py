@@ -492,7 +492,7 @@ def _schedule_stop(target: PtzTarget, axes: dict[str, int], duration: float) -> 
     def fire(_now: datetime) -> None:
         state.stop_timer = None
         if target.entry.state is ConfigEntryState.LOADED:
-            target.entry.async_create_background_task(
+            target.entry.async_create_task(
                 target.hass,
                 _async_timed_stop(target, axes),
                 f"{DOMAIN} ptz stop {target.source}",

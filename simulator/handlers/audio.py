@@ -68,6 +68,7 @@ async def receive_cgi(request: web.Request) -> web.StreamResponse:
                 await response.write(PART_HEAD + block + end)
             else:
                 await response.write(block)
+            sim.counters.frames_sent["audio"] += 1
             deadline += interval
             await asyncio.sleep(max(0.0, deadline - loop.time()))
 

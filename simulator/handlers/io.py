@@ -94,6 +94,7 @@ def _check(
 
 
 def _action(sim: Simulator, scope: Scope, value: str) -> web.Response:
+    sim.output_actions.append(value)
     try:
         number, steps = parse_action(value)
         if number is None:
@@ -176,6 +177,7 @@ async def _monitor(
                 if fault is not None:
                     chunks[0] = _corrupt(fault, chunks[0])
                 await response.write(b"".join(chunks))
+                sim.counters.frames_sent["io"] += len(chunks)
     finally:
         sim.state.io.unsubscribe(sub)
 

@@ -34,6 +34,8 @@ DIRECTIONS: dict[str, tuple[int, int]] = {
     "downleft": (-1, -1),
     "downright": (1, -1),
 }
+#: Parameters a restricted head still accepts (see Simulator.ptz_set_commands).
+ALWAYS = frozenset({"camera", "info", "imagewidth", "imageheight", "imagerotation"})
 QUERIES = ("speed", "position", "presetposcam", "presetposall")
 IGNORED = (
     "barcoord",
@@ -222,6 +224,8 @@ def _execute(
             head.move_continuous("tilt", tilt)
         elif name in ("center", "areazoom"):
             numbers = [float(v) for v in value.split(",")]
+            zoom = numbers[2] if name == "areazoom" else None
+            head.last_center = (numbers[0], numbers[1], zoom, width, height)
             dx, dy = _rotate(numbers[0] - width / 2, height / 2 - numbers[1], rotation)
             head.center_on(width / 2 + dx, height / 2 - dy, width, height)
             if name == "areazoom":
@@ -283,6 +287,16 @@ def _presets(head: PtzHead) -> str:
     )
 
 
+def _allowed(head: PtzHead, args: MultiMapping[str]) -> frozenset[str] | None:
+    """The head's command set; raise PtzError for a command outside it."""
+    allowed = head.commands
+    if allowed is not None:
+        for name in args:
+            if name not in allowed and name not in ALWAYS:
+                raise PtzError(f"unsupported command {name}")
+    return allowed
+
+
 async def ptz_cgi(request: web.Request) -> web.Response:
     """com/ptz.cgi."""
     sim = sim_of(request)
@@ -294,8 +308,15 @@ async def ptz_cgi(request: web.Request) -> web.Response:
             _validate(name, value)
         camera = _camera(sim, args)
         head = sim.state.ptz[camera]
+        allowed = _allowed(head, args)
         if "info" in args:
-            return text("".join(f"{name}={syntax}\r\n" for name, syntax in INFO))
+            return text(
+                "".join(
+                    f"{name}={syntax}\r\n"
+                    for name, syntax in INFO
+                    if allowed is None or name in allowed or name in ALWAYS
+                )
+            )
         if "whoami" in args:
             return text(f"{DRIVER_NAME}\r\n")
         _execute(sim, camera, head, args)

@@ -118,6 +118,7 @@ async def format_cgi(request: web.Request) -> web.Response:
         return failed("disk is not mounted")
     storage.recordings.clear()
     storage.status = "ok"
+    sim_of(request).format_count += 1
     return ok()
 
 

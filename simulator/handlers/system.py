@@ -41,12 +41,14 @@ async def restart_cgi(request: web.Request) -> web.Response:
 async def factorydefault_cgi(request: web.Request) -> web.Response:
     """factorydefault.cgi (keeps the network settings, then restarts)."""
     sim_of(request).state.factory_default(hard=False)
+    sim_of(request).factory_defaults.append("soft")
     return await _send_then_reboot(request, ok())
 
 
 async def hardfactorydefault_cgi(request: web.Request) -> web.Response:
     """hardfactorydefault.cgi (resets everything, then restarts)."""
     sim_of(request).state.factory_default(hard=True)
+    sim_of(request).factory_defaults.append("hard")
     return await _send_then_reboot(request, ok())
 
 
@@ -54,6 +56,7 @@ async def backup_cgi(request: web.Request) -> web.Response:
     """backup.cgi: a tar of the configuration."""
     sim = sim_of(request)
     data = sim.state.backup()
+    sim.last_backup = data
     return web.Response(
         body=data,
         headers={
@@ -88,6 +91,7 @@ async def restore_cgi(request: web.Request) -> web.Response:
     data = await _upload(request)
     if data is None:
         return failed("no backup file in the request")
+    sim_of(request).restored.append(data)
     problem = sim_of(request).state.restore(data)
     return failed(problem) if problem else ok()
 
@@ -105,6 +109,7 @@ async def firmwareupgrade_cgi(request: web.Request) -> web.Response:
         return failed("no firmware file in the request")
     if kind == "factorydefault":
         sim.state.factory_default(hard=True)
+        sim.factory_defaults.append("hard")
     match = FIRMWARE_TAG.search(data[:4096])
     version = match.group(1).decode() if match else None
 

@@ -212,6 +212,7 @@ async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResp
             elif fault == "garbage":
                 part = GARBAGE + b"\r\n" + BOUNDARY
             await response.write(part)
+            sim.counters.frames_sent["video"] += 1
             deadline = max(deadline + interval, loop.time())
             await asyncio.sleep(deadline - loop.time())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Sequence
+import itertools
 from typing import Any
 
 from custom_components.cgi_camera.api import CameraError, MultipartStreamReader, Part
@@ -12,7 +13,7 @@ from custom_components.cgi_camera.api import CameraError, MultipartStreamReader,
 def split(data: bytes, cuts: Sequence[int]) -> list[bytes]:
     """``data`` cut at the (sorted, deduplicated) positions ``cuts``."""
     points = sorted({cut % (len(data) + 1) for cut in cuts} | {0, len(data)})
-    return [data[a:b] for a, b in zip(points, points[1:], strict=False)]
+    return [data[a:b] for a, b in itertools.pairwise(points)]
 
 
 async def source(chunks: Sequence[bytes]) -> AsyncIterator[bytes]:

@@ -185,7 +185,9 @@ async def test_values_never_inject_parameters(
     assert after == before
 
 
-async def test_add_and_remove_groups(client: CameraClient, simulator: Simulator) -> None:
+async def test_add_and_remove_groups(
+    client: CameraClient, simulator: Simulator
+) -> None:
     """add returns the id; remove takes several groups in one request."""
     first = await client.add_param_group(
         "Event", "event", {"Event.E.Name": "My, event=1", "Event.E.Enabled": "yes"}
@@ -233,7 +235,12 @@ async def test_device_info_video_server_without_ptz(
 ) -> None:
     """Four sources, no PTZ, SD or audio; other MAC; named inputs."""
     sim = await simulator_factory(
-        sources=4, ptz=False, sd_card=False, audio=False, inputs=4, outputs=0,
+        sources=4,
+        ptz=False,
+        sd_card=False,
+        audio=False,
+        inputs=4,
+        outputs=0,
         mac="AC:CC:8E:00:00:01",
     )
     client = client_for(sim)
@@ -252,7 +259,9 @@ async def test_device_info_video_server_without_ptz(
 # -- users -------------------------------------------------------------------------
 
 
-async def test_users(client: CameraClient, simulator: Simulator, client_for: ClientFactory) -> None:
+async def test_users(
+    client: CameraClient, simulator: Simulator, client_for: ClientFactory
+) -> None:
     """get, add, update, remove; a viewer gets 403 on admin requests."""
     users = await client.get_users()
     assert "root" in users.groups["root"]
@@ -262,7 +271,9 @@ async def test_users(client: CameraClient, simulator: Simulator, client_for: Cli
     await viewer.list_params(["Brand"])
     with pytest.raises(CameraForbiddenError):
         await viewer.update_params({"Network.HostName": "x"})
-    await client.update_user("joe", password="bar2", secondary_groups=["axview", "axoper"])
+    await client.update_user(
+        "joe", password="bar2", secondary_groups=["axview", "axoper"]
+    )
     await client.update_user("joe", group="axuser", comment="c")
     assert "joe" in (await client.get_users()).groups["axoper"]
     with pytest.raises(CameraAuthenticationError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import aclosing
 import io
 
@@ -19,15 +20,25 @@ from custom_components.cgi_camera.api import (
     CameraValueError,
     IoEvent,
     PulseSequence,
+    sanitise_filename,
 )
 from simulator import Simulator
 
 from .conftest import ClientFactory, SimulatorFactory
 
+
+async def drain(stream: AsyncIterator[bytes]) -> None:
+    """Read until the stream ends or raises."""
+    async for _ in stream:
+        pass
+
+
 # -- I/O checks and outputs ----------------------------------------------------
 
 
-async def test_checks_in_one_request(client: CameraClient, simulator: Simulator) -> None:
+async def test_checks_in_one_request(
+    client: CameraClient, simulator: Simulator
+) -> None:
     """check / checkactive / checkdirection, one request each."""
     await client.list_params(["Brand.Brand"])
     simulator.set_input(2, True)
@@ -128,7 +139,6 @@ async def test_monitor_ends_when_the_device_goes_away(
     monitor = client.monitor_inputs([1])
     async with aclosing(monitor):
         await anext(monitor)
-        await anext(monitor) if False else None
         sim.faults.cut_streams("io")
         with pytest.raises((StopAsyncIteration, CameraConnectionError)):
             await anext(monitor)
@@ -170,7 +180,9 @@ async def test_snapshot(
         await client.image_size(0)
 
 
-async def test_mjpeg_frames_and_close(client: CameraClient, simulator: Simulator) -> None:
+async def test_mjpeg_frames_and_close(
+    client: CameraClient, simulator: Simulator
+) -> None:
     """Frames are JPEGs; aclose releases the connection."""
     frames = client.mjpeg_frames(resolution="QVGA")
     count = 0
@@ -197,7 +209,9 @@ async def test_mjpeg_skips_truncated_frames(
             assert frame.rstrip().endswith(b"\xff\xd9")
 
 
-async def test_mjpeg_cut_and_garbage(client: CameraClient, simulator: Simulator) -> None:
+async def test_mjpeg_cut_and_garbage(
+    client: CameraClient, simulator: Simulator
+) -> None:
     """A cut stream raises CameraConnectionError; garbage frames are skipped."""
     async with aclosing(client.mjpeg_frames()) as frames:
         await anext(frames)
@@ -205,8 +219,7 @@ async def test_mjpeg_cut_and_garbage(client: CameraClient, simulator: Simulator)
         await anext(frames)
         simulator.faults.cut_streams("video")
         with pytest.raises(CameraConnectionError):
-            while True:
-                await anext(frames)
+            await drain(frames)
 
 
 async def test_mjpeg_frame_cap(client: CameraClient) -> None:
@@ -249,8 +262,7 @@ async def test_audio_cut(client: CameraClient, simulator: Simulator) -> None:
             await anext(blocks)
             simulator.faults.cut_streams("audio")
             with pytest.raises(CameraConnectionError):
-                while True:
-                    await anext(blocks)
+                await drain(blocks)
 
 
 async def test_audio_transmit(client: CameraClient, simulator: Simulator) -> None:
@@ -305,8 +317,6 @@ async def test_firmware_upgrade(
 
 def test_sanitise_filename() -> None:
     """Directory parts and odd characters never survive."""
-    from custom_components.cgi_camera.api import sanitise_filename
-
     assert sanitise_filename("../../etc/passwd") == "passwd"
     assert sanitise_filename("..\\x\\..backup 1.tar") == "backup_1.tar"
     assert sanitise_filename("") == "backup.tar"

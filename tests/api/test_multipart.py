@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from hypothesis import given, settings, strategies as st
 import pytest
 
@@ -9,7 +11,11 @@ from custom_components.cgi_camera.api import (
     CameraConnectionError,
     CameraError,
     CameraResponseError,
+    IoEvent,
+    MultipartStreamReader,
+    PortMapper,
 )
+from custom_components.cgi_camera.api.io import monitor_events
 from custom_components.cgi_camera.api.multipart import (
     StreamBuffer,
     boundary_from_content_type,
@@ -143,8 +149,6 @@ async def test_errors(data: bytes, expected: type[CameraError]) -> None:
 
 async def test_reading_after_a_cut_raises_again_and_after_close_ends() -> None:
     """A cut stream keeps raising; a closed one keeps ending."""
-    from custom_components.cgi_camera.api import MultipartStreamReader
-
     reader = MultipartStreamReader(source([b"--b\r\n\r\nxx"]), "b", max_part_bytes=99)
     for _ in range(2):
         with pytest.raises(CameraConnectionError):
@@ -158,7 +162,9 @@ async def test_reading_after_a_cut_raises_again_and_after_close_ends() -> None:
 
 def test_boundary_from_content_type() -> None:
     """Quoted, with dashes, missing; non-multipart types give None."""
-    assert boundary_from_content_type('multipart/x-mixed-replace; boundary="a b"') == "a b"
+    assert (
+        boundary_from_content_type('multipart/x-mixed-replace; boundary="a b"') == "a b"
+    )
     assert (
         boundary_from_content_type("multipart/x-mixed-replace;boundary=--myboundary")
         == "--myboundary"
@@ -198,7 +204,9 @@ def test_valid_streams_split_anywhere(
 ) -> None:
     """The same parts whatever the chunk boundaries, sized or not."""
     wire = declared.encode() if declared.startswith("--") else b"myboundary"
-    sized = data.draw(st.lists(st.booleans(), min_size=len(frames), max_size=len(frames)))
+    sized = data.draw(
+        st.lists(st.booleans(), min_size=len(frames), max_size=len(frames))
+    )
     extra = data.draw(
         st.lists(st.integers(0, 3), min_size=len(frames), max_size=len(frames))
     )
@@ -233,8 +241,18 @@ def test_random_input_raises_only_camera_errors(
 @given(
     st.lists(
         st.sampled_from(
-            [b"--b\r\n", b"--b--\r\n", b"\r\n", b"Content-Length: 3\r\n", b"abc",
-             b"Content-Type: x\r\n", b"\n", b"--", b"b", b"\xff\xd8"]
+            [
+                b"--b\r\n",
+                b"--b--\r\n",
+                b"\r\n",
+                b"Content-Length: 3\r\n",
+                b"abc",
+                b"Content-Type: x\r\n",
+                b"\n",
+                b"--",
+                b"b",
+                b"\xff\xd8",
+            ]
         ),
         max_size=30,
     ),
@@ -254,3 +272,60 @@ def test_structured_noise_is_chunking_independent(
 def test_split_helper() -> None:
     """The helper keeps every byte."""
     assert b"".join(split(b"abcdef", [2, 2, 9])) == b"abcdef"
+
+
+async def _monitor_events(
+    data: bytes, cuts: list[int], ports: list[int]
+) -> tuple[list[IoEvent], CameraError | None]:
+    reader = MultipartStreamReader(
+        source(split(data, cuts)), "ioboundary", max_part_bytes=4096
+    )
+
+    async def bodies() -> AsyncIterator[bytes]:
+        async for part in reader:
+            yield part.body
+
+    events: list[IoEvent] = []
+    try:
+        async for event in monitor_events(bodies(), PortMapper(ports)):
+            events.append(event)
+    except CameraError as err:
+        return events, err
+    return events, None
+
+
+@PROPERTY
+@given(
+    st.lists(st.tuples(st.integers(1, 3), st.booleans()), min_size=1, max_size=15),
+    st.lists(st.integers(0, 2), min_size=15, max_size=15),
+    st.lists(st.integers(0, 2000), max_size=10),
+    st.booleans(),
+    st.booleans(),
+)
+def test_monitor_stream_split_anywhere(
+    changes: list[tuple[int, bool]],
+    blanks: list[int],
+    cuts: list[int],
+    zero_based: bool,
+    letters: bool,
+) -> None:
+    """The same events whatever the chunking, blank lines and H/L or / and \\."""
+    out = [b"\r\n\r\n--ioboundary\r\n"]
+    for index, (port, active) in enumerate(changes):
+        char = (b"H" if active else b"L") if letters else (b"/" if active else b"\\")
+        number = port - 1 if zero_based else port
+        out.append(b"Content-Type: text/plain\r\n\r\n" + b"\r\n" * blanks[index])
+        out.append(b"IO%d:%s\n\r\n" % (number, char) + b"\r\n" * blanks[-index])
+        out.append(b"--ioboundary\r\n")
+    if zero_based:  # a device that numbers from zero says IO0 at once
+        out.insert(1, b"Content-Type: text/plain\r\n\r\nIO0:L\n--ioboundary\r\n")
+        changes = [(1, False), *changes]
+    expected: list[IoEvent] = []
+    last: dict[int, bool] = {}
+    for port, active in changes:
+        if last.get(port) != active:
+            last[port] = active
+            expected.append(IoEvent(port, active))
+    events, error = run(_monitor_events(b"".join(out), cuts, [1, 2, 3]))
+    assert error is None
+    assert events == expected

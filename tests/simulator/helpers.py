@@ -90,7 +90,10 @@ async def control(
 
 @contextlib.asynccontextmanager
 async def stream(
-    http: aiohttp.ClientSession, sim: Simulator, path: str, auth: aiohttp.BasicAuth = ROOT
+    http: aiohttp.ClientSession,
+    sim: Simulator,
+    path: str,
+    auth: aiohttp.BasicAuth = ROOT,
 ) -> AsyncIterator[aiohttp.ClientResponse]:
     response = await http.get(sim.url + path, auth=auth)
     try:
@@ -99,7 +102,9 @@ async def stream(
         response.close()
 
 
-async def read_until(response: aiohttp.ClientResponse, marker: bytes, buffer: bytearray) -> bytes:
+async def read_until(
+    response: aiohttp.ClientResponse, marker: bytes, buffer: bytearray
+) -> bytes:
     """Read the stream until ``marker`` is in the buffer; return up to it."""
     while marker not in buffer:
         chunk = await response.content.readany()
@@ -110,3 +115,13 @@ async def read_until(response: aiohttp.ClientResponse, marker: bytes, buffer: by
     out = bytes(buffer[:index])
     del buffer[:index]
     return out
+
+
+async def drain(response: aiohttp.ClientResponse) -> None:
+    """Read a stream to its end; raise ClientPayloadError if it ends cleanly.
+
+    A cut stream raises aiohttp's own error first.
+    """
+    while await response.content.readany():
+        pass
+    raise aiohttp.ClientPayloadError("stream ended without error")

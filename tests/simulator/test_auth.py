@@ -10,7 +10,9 @@ from .helpers import digest_challenge, digest_header, get
 PATH = "/param.cgi?action=list&group=Brand.Brand"
 
 
-async def test_unauthenticated_gets_both_challenges(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_unauthenticated_gets_both_challenges(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     async with http.get(simulator.url + PATH) as response:
         assert response.status == 401
         values = response.headers.getall("WWW-Authenticate")
@@ -22,16 +24,26 @@ async def test_unauthenticated_gets_both_challenges(simulator: Simulator, http: 
 
 async def test_basic(simulator: Simulator, http: aiohttp.ClientSession) -> None:
     assert await get(http, simulator, PATH) == (200, "Brand.Brand=CGI\n")
-    status, _ = await get(http, simulator, PATH, auth=aiohttp.BasicAuth("root", "wrong"))
+    status, _ = await get(
+        http, simulator, PATH, auth=aiohttp.BasicAuth("root", "wrong")
+    )
     assert status == 401
-    status, _ = await get(http, simulator, PATH, auth=None, headers={"Authorization": "Basic !!!"})
+    status, _ = await get(
+        http, simulator, PATH, auth=None, headers={"Authorization": "Basic !!!"}
+    )
     assert status == 401
-    status, _ = await get(http, simulator, PATH, auth=None, headers={"Authorization": "Basic cm9vdA=="})
+    status, _ = await get(
+        http, simulator, PATH, auth=None, headers={"Authorization": "Basic cm9vdA=="}
+    )
     assert status == 401
 
 
 async def digest_get(
-    http: aiohttp.ClientSession, sim: Simulator, path: str, challenge: dict[str, str], **kw: object
+    http: aiohttp.ClientSession,
+    sim: Simulator,
+    path: str,
+    challenge: dict[str, str],
+    **kw: object,
 ) -> aiohttp.ClientResponse:
     header = digest_header(challenge, "GET", path, **kw)  # type: ignore[arg-type]
     response = await http.get(sim.url + path, headers={"Authorization": header})
@@ -39,7 +51,9 @@ async def digest_get(
     return response
 
 
-async def test_digest_flow_and_reuse(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_digest_flow_and_reuse(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     async with http.get(simulator.url + PATH) as response:
         challenge = digest_challenge(response)
     for nc in (1, 2, 3):
@@ -50,25 +64,45 @@ async def test_digest_flow_and_reuse(simulator: Simulator, http: aiohttp.ClientS
     assert response.status == 200
 
 
-async def test_digest_failures(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_digest_failures(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     async with http.get(simulator.url + PATH) as response:
         challenge = digest_challenge(response)
-    assert (await digest_get(http, simulator, PATH, challenge, password="bad")).status == 401
-    assert (await digest_get(http, simulator, PATH, challenge, user="nobody")).status == 401
-    assert (await digest_get(http, simulator, PATH, {**challenge, "nonce": "f00"})).status == 401
-    assert (await digest_get(http, simulator, PATH, {**challenge, "realm": "x"})).status == 401
+    assert (
+        await digest_get(http, simulator, PATH, challenge, password="bad")
+    ).status == 401
+    assert (
+        await digest_get(http, simulator, PATH, challenge, user="nobody")
+    ).status == 401
+    assert (
+        await digest_get(http, simulator, PATH, {**challenge, "nonce": "f00"})
+    ).status == 401
+    assert (
+        await digest_get(http, simulator, PATH, {**challenge, "realm": "x"})
+    ).status == 401
     header = digest_header(challenge, "GET", "/other.cgi")
-    async with http.get(simulator.url + PATH, headers={"Authorization": header}) as response:
+    async with http.get(
+        simulator.url + PATH, headers={"Authorization": header}
+    ) as response:
         assert response.status == 401
     header = digest_header(challenge, "GET", PATH).replace("qop=auth", "qop=auth-int")
-    async with http.get(simulator.url + PATH, headers={"Authorization": header}) as response:
+    async with http.get(
+        simulator.url + PATH, headers={"Authorization": header}
+    ) as response:
         assert response.status == 401
-    header = digest_header(challenge, "GET", PATH).replace("algorithm=MD5", "algorithm=SHA-256")
-    async with http.get(simulator.url + PATH, headers={"Authorization": header}) as response:
+    header = digest_header(challenge, "GET", PATH).replace(
+        "algorithm=MD5", "algorithm=SHA-256"
+    )
+    async with http.get(
+        simulator.url + PATH, headers={"Authorization": header}
+    ) as response:
         assert response.status == 401
 
 
-async def test_digest_stale_nonce(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_digest_stale_nonce(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     now = [1000.0]
     simulator.auth.clock = lambda: now[0]
     async with http.get(simulator.url + PATH) as response:
@@ -107,7 +141,9 @@ async def test_digest_post(simulator: Simulator, http: aiohttp.ClientSession) ->
 @pytest.mark.parametrize(
     ("scheme", "count"), [("basic", 1), ("digest", 1), ("both", 2)]
 )
-async def test_schemes(simulator_factory, http: aiohttp.ClientSession, scheme: str, count: int) -> None:  # type: ignore[no-untyped-def]
+async def test_schemes(
+    simulator_factory, http: aiohttp.ClientSession, scheme: str, count: int
+) -> None:  # type: ignore[no-untyped-def]
     sim = await simulator_factory(auth=scheme)
     async with http.get(sim.url + PATH) as response:
         assert len(response.headers.getall("WWW-Authenticate")) == count
@@ -140,12 +176,16 @@ ACCOUNTS = {
 
 
 @pytest.mark.parametrize(("path", "level"), LEVEL_CASES)
-async def test_access_levels(simulator: Simulator, http: aiohttp.ClientSession, path: str, level: str) -> None:
+async def test_access_levels(
+    simulator: Simulator, http: aiohttp.ClientSession, path: str, level: str
+) -> None:
     for name, password, groups in ACCOUNTS.values():
         simulator.state.users.add(name, password, "axuser", groups, "")
     simulator.state.users.add("nobody", "n1", "axuser", (), "")
     for role, (name, password, _) in ACCOUNTS.items():
-        status, _ = await get(http, simulator, path, auth=aiohttp.BasicAuth(name, password))
+        status, _ = await get(
+            http, simulator, path, auth=aiohttp.BasicAuth(name, password)
+        )
         allowed = ORDER.index(role) >= ORDER.index(level)
         assert (status != 403) == allowed, (role, path, status)
     status, _ = await get(http, simulator, path, auth=aiohttp.BasicAuth("nobody", "n1"))
@@ -154,7 +194,9 @@ async def test_access_levels(simulator: Simulator, http: aiohttp.ClientSession, 
     assert status == 401
 
 
-async def test_post_body_action_sets_level(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_post_body_action_sets_level(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     simulator.state.users.add("viewer", "v1", "axuser", ("axview",), "")
     async with http.post(
         simulator.url + "/param.cgi",
@@ -165,7 +207,9 @@ async def test_post_body_action_sets_level(simulator: Simulator, http: aiohttp.C
     assert simulator.params["Network.HostName"] == "cgi-camera"
 
 
-async def test_unknown_path_needs_auth_then_404(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_unknown_path_needs_auth_then_404(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     status, _ = await get(http, simulator, "/nothing.cgi", auth=None)
     assert status == 401
     status, _ = await get(http, simulator, "/nothing.cgi")

@@ -7,7 +7,9 @@ from simulator import Simulator
 from .helpers import control, get
 
 
-async def test_state_and_counters(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_state_and_counters(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     await get(http, simulator, "/param.cgi?action=list&group=Brand")
     await get(http, simulator, "/param.cgi?action=list&group=Brand")
     await get(http, simulator, "/io/input.cgi?check=1")
@@ -22,7 +24,7 @@ async def test_state_and_counters(simulator: Simulator, http: aiohttp.ClientSess
     assert state["inputs"] == {"1": False, "2": False}
     assert state["ptz"]["1"]["pan"] == 0.0
     assert state["sd"] == "ok"
-    status, _ = await control(http, simulator, "counters/reset")
+    await control(http, simulator, "counters/reset")
     assert simulator.counters.total_requests == 0
     assert simulator.counters.requests == {}
 
@@ -37,48 +39,55 @@ async def test_inputs(simulator: Simulator, http: aiohttp.ClientSession) -> None
     assert data["active"] is True
     _, data = await control(http, simulator, "input/2/burst?count=3")
     assert data["active"] is False
-    status, data = await control(http, simulator, "input/2?state=x")
+    status, _ = await control(http, simulator, "input/2?state=x")
     assert status == 400
-    status, data = await control(http, simulator, "input/9?state=1")
+    status, _ = await control(http, simulator, "input/9?state=1")
     assert status == 400
-    status, data = await control(http, simulator, "input/9/burst")
+    status, _ = await control(http, simulator, "input/9/burst")
     assert status == 400
     status, data = await control(http, simulator, "output/1?state=1")
     assert (status, data["active"]) == (200, True)
-    status, data = await control(http, simulator, "output/7?state=1")
+    status, _ = await control(http, simulator, "output/7?state=1")
     assert status == 400
 
 
-async def test_password_sd_clock_video(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_password_sd_clock_video(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     status, _ = await control(http, simulator, "password?user=root&password=secret")
     assert status == 200
     status, _ = await get(http, simulator, "/param.cgi?action=list&group=Brand")
     assert status == 401
     status, _ = await get(
-        http, simulator, "/param.cgi?action=list&group=Brand", auth=aiohttp.BasicAuth("root", "secret")
+        http,
+        simulator,
+        "/param.cgi?action=list&group=Brand",
+        auth=aiohttp.BasicAuth("root", "secret"),
     )
     assert status == 200
-    status, _ = await control(http, simulator, "password?user=guest&password=guest1")
+    await control(http, simulator, "password?user=guest&password=guest1")
     assert simulator.state.users.accounts["guest"].password == "guest1"
     status, _ = await control(http, simulator, "password?user=x")
     assert status == 400
-    status, data = await control(http, simulator, "sd?status=full")
+    status, _ = await control(http, simulator, "sd?status=full")
     assert (status, simulator.state.storage.status) == (200, "full")
-    status, data = await control(http, simulator, "sd?status=broken")
+    status, _ = await control(http, simulator, "sd?status=broken")
     assert status == 400
-    status, data = await control(http, simulator, "clock?offset=3600")
+    status, _ = await control(http, simulator, "clock?offset=3600")
     assert simulator.state.clock_offset == 3600
-    status, data = await control(http, simulator, "clock?offset=soon")
+    status, _ = await control(http, simulator, "clock?offset=soon")
     assert status == 400
-    status, data = await control(http, simulator, "clock")
+    status, _ = await control(http, simulator, "clock")
     assert status == 400
-    status, data = await control(http, simulator, "video/1?signal=0")
+    await control(http, simulator, "video/1?signal=0")
     assert simulator.state.video_signal[1] is False
-    status, data = await control(http, simulator, "video/5?signal=0")
+    status, _ = await control(http, simulator, "video/5?signal=0")
     assert status == 400
 
 
-async def test_control_not_counted_and_no_auth(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_control_not_counted_and_no_auth(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     await control(http, simulator, "state", "GET")
     assert simulator.counters.total_requests == 0
     simulator.faults.status_next(500, 5)

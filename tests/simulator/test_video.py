@@ -19,24 +19,36 @@ def size_of(data: bytes) -> tuple[int, int]:
         return image.size
 
 
-async def test_imagesize_spec_examples(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_imagesize_spec_examples(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     simulator.params["Image.I0.Resolution"] = "176x144"
     status, body = await get(http, simulator, "/imagesize.cgi?camera=1")
     assert (status, body) == (200, "image width = 176\nimage height = 144\n")
-    _, body = await get(http, simulator, "/imagesize.cgi?camera=1&resolution=QCIF&compression=60")
+    _, body = await get(
+        http, simulator, "/imagesize.cgi?camera=1&resolution=QCIF&compression=60"
+    )
     assert body == "image width = 160\nimage height = 120\n"
 
 
 @pytest.mark.parametrize(
     "query",
-    ["/imagesize.cgi", "/imagesize.cgi?camera=2", "/imagesize.cgi?camera=1&resolution=HUGE"],
+    [
+        "/imagesize.cgi",
+        "/imagesize.cgi?camera=2",
+        "/imagesize.cgi?camera=1&resolution=HUGE",
+    ],
 )
-async def test_imagesize_errors(simulator: Simulator, http: aiohttp.ClientSession, query: str) -> None:
+async def test_imagesize_errors(
+    simulator: Simulator, http: aiohttp.ClientSession, query: str
+) -> None:
     status, _ = await get(http, simulator, query)
     assert status == 400
 
 
-async def test_videostatus_spec_example(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_videostatus_spec_example(
+    simulator_factory, http: aiohttp.ClientSession
+) -> None:  # type: ignore[no-untyped-def]
     sim = await simulator_factory(sources=4)
     sim.set_video_signal(2, False)
     sim.set_video_signal(3, False)
@@ -78,13 +90,20 @@ async def test_jpeg_default(simulator: Simulator, http: aiohttp.ClientSession) -
     ],
 )
 async def test_image_cgi_resolutions(
-    simulator: Simulator, http: aiohttp.ClientSession, resolution: str, size: tuple[int, int]
+    simulator: Simulator,
+    http: aiohttp.ClientSession,
+    resolution: str,
+    size: tuple[int, int],
 ) -> None:
-    response = await get_bytes(http, simulator, f"/image.cgi?camera=1&resolution={resolution}")
+    response = await get_bytes(
+        http, simulator, f"/image.cgi?camera=1&resolution={resolution}"
+    )
     assert size_of(await response.read()) == size
 
 
-async def test_image_cgi_spec_example_and_errors(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_image_cgi_spec_example_and_errors(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     response = await get_bytes(http, simulator, "/image.cgi?camera=1")
     assert response.status == 200
     for query in ("camera=2", "resolution=1x1", "compression=500", "camera=quad"):
@@ -96,7 +115,9 @@ async def test_image_cgi_spec_example_and_errors(simulator: Simulator, http: aio
     assert response.status == 404
 
 
-async def test_video_server_cameras_and_quad(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_video_server_cameras_and_quad(
+    simulator_factory, http: aiohttp.ClientSession
+) -> None:  # type: ignore[no-untyped-def]
     sim = await simulator_factory(sources=4)
     response = await get_bytes(http, sim, "/jpg/2/image.jpg")
     assert size_of(await response.read()) == (640, 480)
@@ -104,27 +125,40 @@ async def test_video_server_cameras_and_quad(simulator_factory, http: aiohttp.Cl
     assert size_of(await response.read()) == (640, 480)
     response = await get_bytes(http, sim, "/image.cgi?camera=quad&resolution=QVGA")
     assert size_of(await response.read()) == (320, 240)
-    status, body = await get(http, sim, "/imagesize.cgi?camera=quad")
+    _, body = await get(http, sim, "/imagesize.cgi?camera=quad")
     assert body == "image width = 640\nimage height = 480\n"
     async with stream(http, sim, "/mjpg/quad/video.mjpg") as response:
         buffer = bytearray()
         await read_until(response, BOUNDARY, buffer)
         part = await read_until(response, BOUNDARY, buffer)
-        assert size_of(part.split(b"\r\n\r\n", 1)[1][:-len(b"\r\n" + BOUNDARY)]) == (640, 480)
+        assert size_of(part.split(b"\r\n\r\n", 1)[1][: -len(b"\r\n" + BOUNDARY)]) == (
+            640,
+            480,
+        )
     async with stream(http, sim, "/mjpg/2/video.mjpg") as response:
         assert response.status == 200
 
 
-async def test_frames_follow_ptz(simulator: Simulator, http: aiohttp.ClientSession) -> None:
-    first = await (await get_bytes(http, simulator, "/jpg/image.jpg?resolution=QQVGA")).read()
-    again = await (await get_bytes(http, simulator, "/image.cgi?resolution=QQVGA")).read()
+async def test_frames_follow_ptz(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
+    first = await (
+        await get_bytes(http, simulator, "/jpg/image.jpg?resolution=QQVGA")
+    ).read()
+    again = await (
+        await get_bytes(http, simulator, "/image.cgi?resolution=QQVGA")
+    ).read()
     simulator.state.ptz[1].set("pan", 45.0)
-    moved = await (await get_bytes(http, simulator, "/image.cgi?resolution=QQVGA")).read()
+    moved = await (
+        await get_bytes(http, simulator, "/image.cgi?resolution=QQVGA")
+    ).read()
     assert moved != first
     assert size_of(again) == (160, 120)
 
 
-async def test_frame_cache_shared(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_frame_cache_shared(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     simulator.params["Image.I0.Text.ClockEnabled"] = "no"
     simulator.params["Image.I0.Text.DateEnabled"] = "no"
     before = simulator.frames.renders
@@ -148,13 +182,23 @@ def parse_parts(data: bytes) -> list[bytes]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/mjpg/video.mjpg", "/mjpg/1/video.mjpg", "/mjpg/video.cgi?camera=1", "/mjpg/video.cgi?resolution=QCIF"],
+    [
+        "/mjpg/video.mjpg",
+        "/mjpg/1/video.mjpg",
+        "/mjpg/video.cgi?camera=1",
+        "/mjpg/video.cgi?resolution=QCIF",
+    ],
 )
-async def test_mjpeg_format(simulator_factory, http: aiohttp.ClientSession, path: str) -> None:  # type: ignore[no-untyped-def]
+async def test_mjpeg_format(
+    simulator_factory, http: aiohttp.ClientSession, path: str
+) -> None:  # type: ignore[no-untyped-def]
     sim = await simulator_factory(fps=50.0)
     async with stream(http, sim, path) as response:
         assert response.status == 200
-        assert response.headers["Content-Type"] == "multipart/x-mixed-replace;boundary=myboundary"
+        assert (
+            response.headers["Content-Type"]
+            == "multipart/x-mixed-replace;boundary=myboundary"
+        )
         buffer = bytearray()
         data = bytearray()
         for _ in range(4):
@@ -169,7 +213,10 @@ async def test_mjpeg_format(simulator_factory, http: aiohttp.ClientSession, path
 
 async def test_max_viewers(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
     sim = await simulator_factory(max_viewers=2, fps=20.0)
-    async with stream(http, sim, "/mjpg/video.mjpg") as one, stream(http, sim, "/mjpg/video.mjpg") as two:
+    async with (
+        stream(http, sim, "/mjpg/video.mjpg") as one,
+        stream(http, sim, "/mjpg/video.mjpg") as two,
+    ):
         assert one.status == two.status == 200
         await sim.counters.wait_for_connections("video", 2)
         async with http.get(sim.url + "/mjpg/video.mjpg", auth=ROOT) as three:
@@ -182,7 +229,9 @@ async def test_max_viewers(simulator_factory, http: aiohttp.ClientSession) -> No
     assert sim.counters.total_connections["video"] == 3
 
 
-async def test_no_video_signal_frame(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+async def test_no_video_signal_frame(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
     simulator.set_video_signal(1, False)
     response = await get_bytes(http, simulator, "/image.cgi?resolution=QQVGA")
     assert size_of(await response.read()) == (160, 120)

@@ -54,11 +54,9 @@ from .multipart import MultipartStreamReader, StreamBuffer, boundary_from_conten
 from .params import (
     DEVICE_INFO_GROUPS,
     device_info_from_params,
-    expect_ok,
     parse_add_answer,
     parse_params,
     parse_user_groups,
-    raise_for_refusal,
 )
 from .ptz import (
     ABSOLUTE_LENS_RANGE,
@@ -234,22 +232,17 @@ class CameraClient:
         *,
         secrets: Sequence[str] = (),
         method: str = "GET",
-        **kwargs: object,
+        refusals: bool = True,
     ) -> str:
         return await self._transport.text(
-            method, path, params, secrets=secrets, **kwargs
+            method, path, params, secrets=secrets, refusals=refusals
         )
 
     async def _command(
         self, path: str, params: Params = (), *, secrets: Sequence[str] = ()
     ) -> str:
-        """A request whose answer is ``OK`` or a refusal."""
-        text = await self._text(path, params, secrets=secrets)
-        try:
-            expect_ok(text)
-        except CameraError as err:
-            raise type(err)(self._transport.redact(str(err), secrets)) from None
-        return text
+        """A request whose answer is ``OK`` or a refusal (which raises)."""
+        return await self._text(path, params, secrets=secrets)
 
     async def _stream_response(
         self, path: str, params: Params, stall: float | None
@@ -356,7 +349,9 @@ class CameraClient:
         ``# Error:`` lines about groups the device lacks (no PTZ) are ignored.
         """
         text = await self._text(
-            "/param.cgi", [("action", "list"), ("group", DEVICE_INFO_GROUPS)]
+            "/param.cgi",
+            [("action", "list"), ("group", DEVICE_INFO_GROUPS)],
+            refusals=False,
         )
         return device_info_from_params(parse_params(text, skip_errors=True))
 
@@ -444,7 +439,7 @@ class CameraClient:
 
     async def system_log(self) -> str:
         """``systemlog.cgi`` as text."""
-        return await self._text("/systemlog.cgi")
+        return await self._text("/systemlog.cgi", refusals=False)
 
     async def _device_timezone(self) -> tzinfo | None:
         """UTC if ``Time.TimeZone`` says GMT/UTC; ``None`` when unknown."""
@@ -464,7 +459,7 @@ class CameraClient:
         """
         zone = await self._device_timezone()
         text = await self._text("/date.cgi", [("action", "get")])
-        raise_for_refusal(text)
+        self._transport.check_refusal(text)
         match = _DATE_RE.match(text.strip())
         month = _MONTHS.get(match.group(1).lower()) if match else None
         if match is None or month is None:
@@ -579,7 +574,7 @@ class CameraClient:
         part.set_content_disposition(
             "form-data", name=name, filename=sanitise_filename(filename, name)
         )
-        text = await self._transport.text(
+        await self._transport.text(
             "POST",
             path,
             params,
@@ -588,7 +583,6 @@ class CameraClient:
                 total=None, sock_connect=self._transport.timeout, sock_read=None
             ),
         )
-        expect_ok(text)
 
     async def restore(self, data: bytes, *, filename: str = "backup.tar") -> None:
         """``restore.cgi``: upload a backup (RFC 1867 form-data)."""
@@ -630,7 +624,7 @@ class CameraClient:
         if (checked := _check_resolution(resolution)) is not None:
             params.append(("resolution", checked))
         text = await self._text("/imagesize.cgi", params)
-        raise_for_refusal(text)
+        self._transport.check_refusal(text)
         sizes: dict[str, int] = {}
         for line in text.splitlines():
             if match := _SIZE_RE.match(line):
@@ -643,7 +637,7 @@ class CameraClient:
         """``videostatus.cgi?status=1,2``: whether each source has video."""
         sources = check_ports(cameras)
         text = await self._text("/videostatus.cgi", [("status", sources)])
-        raise_for_refusal(text)
+        self._transport.check_refusal(text)
         result: dict[int, bool] = {}
         for line in text.splitlines():
             if match := _VIDEO_RE.match(line):
@@ -672,7 +666,7 @@ class CameraClient:
             "GET", "/image.cgi", params, limit=MAX_SNAPSHOT_BYTES
         )
         if not response.content_type.startswith("image/"):
-            raise_for_refusal(body.decode("latin-1"))
+            self._transport.check_refusal(body.decode("latin-1"))
             raise CameraResponseError("GET /image.cgi: the answer is not an image")
         if not body:
             raise CameraResponseError("GET /image.cgi: empty image")
@@ -729,7 +723,7 @@ class CameraClient:
     ) -> str:
         request = check_camera(camera) + list(params) + check_rotation(image_rotation)
         text = await self._text(path, request)
-        raise_for_refusal(text)
+        self._transport.check_refusal(text)
         return text
 
     async def ptz_move(
@@ -971,7 +965,7 @@ class CameraClient:
     ) -> dict[int, str]:
         checked = check_ports(ports)
         text = await self._text(path, [(action, checked)])
-        raise_for_refusal(text)
+        self._transport.check_refusal(text)
         mapper = PortMapper(checked, zero_based=self._io_zero_based)
         return parse_check(text, checked, mapper)
 
@@ -1109,7 +1103,7 @@ class CameraClient:
         text = await self._text(
             "/ipfilter.cgi", self._filter_params("list", None, None, None, verify)
         )
-        raise_for_refusal(text)
+        self._transport.check_refusal(text)
         values: dict[str, str] = {}
         for line in text.splitlines():
             name, sep, value = line.partition(":")
@@ -1227,7 +1221,7 @@ class CameraClient:
             async for block in blocks:
                 yield block
 
-        text = await self._transport.text(
+        await self._transport.text(
             "POST",
             "/audio/transmit.cgi",
             (),
@@ -1238,13 +1232,12 @@ class CameraClient:
                 total=None, sock_connect=self._transport.timeout, sock_read=None
             ),
         )
-        expect_ok(text)
 
     # -- storage ------------------------------------------------------------------
 
     async def _storage(self, path: str, params: Params) -> bytes:
         _response, body = await self._transport.fetch("GET", path, params)
-        raise_for_refusal(body.decode("latin-1"))
+        self._transport.check_refusal(body.decode("latin-1"))
         return body
 
     async def storage_mount(self, disk_id: str = "SD_DISK") -> None:

@@ -44,7 +44,8 @@ def parse_elements(data: bytes, names: frozenset[str]) -> list[dict[str, str]]:
     parser.ExternalEntityRefHandler = _refuse
     parser.StartElementHandler = start
     try:
-        parser.Parse(data, True)
+        # the spec's examples indent the XML declaration; expat refuses that
+        parser.Parse(data.lstrip(), True)
     except _RefusedError:
         raise CameraResponseError("the XML answer declares a DTD or entities") from None
     except expat.ExpatError as err:

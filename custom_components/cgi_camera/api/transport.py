@@ -33,6 +33,7 @@ from .errors import (
     CameraTimeoutError,
     CameraValueError,
 )
+from .params import refusal
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -303,6 +304,16 @@ class Transport:
             response.release()
         raise error
 
+    def check_refusal(self, text: str, secrets: Sequence[str] = ()) -> None:
+        """Raise :class:`CameraRequestRefusedError` for a refusal answer.
+
+        The device's text is kept, with the password and the request's
+        secrets redacted (devices echo values back).
+        """
+        message = refusal(text)
+        if message is not None:
+            raise CameraRequestRefusedError(self.redact(message, secrets))
+
     async def text(
         self,
         method: str,
@@ -310,17 +321,24 @@ class Transport:
         params: Params = (),
         *,
         secrets: Sequence[str] = (),
+        refusals: bool = True,
         **kwargs: Any,
     ) -> str:
-        """Send a request and decode its body (UTF-8, else Latin-1)."""
+        """Send a request and decode its body (UTF-8, else Latin-1).
+
+        With ``refusals`` a refusal answer raises (see :meth:`check_refusal`).
+        """
         response, body = await self.fetch(
             method, path, params, secrets=secrets, **kwargs
         )
         del response
         try:
-            return body.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return body.decode("latin-1")
+            text = body.decode("latin-1")
+        if refusals:
+            self.check_refusal(text, secrets)
+        return text
 
     def stream_timeout(self, stall: float | None) -> aiohttp.ClientTimeout:
         """Connect timeout plus a stall (read) timeout, no total timeout."""

@@ -1,0 +1,234 @@
+"""Every error path maps to the hierarchy, and never shows the password."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable
+from contextlib import aclosing
+import logging
+
+import aiohttp
+import pytest
+
+from custom_components.cgi_camera.api import (
+    CameraAuthenticationError,
+    CameraBusyError,
+    CameraClient,
+    CameraConnectionError,
+    CameraError,
+    CameraForbiddenError,
+    CameraNotFoundError,
+    CameraRequestRefusedError,
+    CameraResponseError,
+    CameraTimeoutError,
+)
+from simulator import Simulator
+
+from .conftest import SimulatorFactory
+
+PASSWORD = "Zq7DistinctivePw9"
+NEW_PASSWORD = "Nw4OtherSecret8"
+SECRETS = (
+    PASSWORD,
+    NEW_PASSWORD,
+    base64.b64encode(f"root:{PASSWORD}".encode()).decode(),
+)
+
+type Scenario = Callable[[CameraClient, Simulator], Awaitable[object]]
+
+
+async def _first(generator: object) -> object:
+    async with aclosing(generator) as stream:  # type: ignore[type-var]
+        return await anext(stream)  # type: ignore[call-overload]
+
+
+async def wrong_password(client: CameraClient, sim: Simulator) -> object:
+    client.update_credentials("root", PASSWORD + "x")
+    try:
+        return await client.list_params(["Brand"])
+    finally:
+        client.update_credentials("root", PASSWORD)
+
+
+async def forbidden(client: CameraClient, sim: Simulator) -> object:
+    await client.add_user("viewer", "viewpw1", "axuser", ["axview"])
+    client.update_credentials("viewer", "viewpw1")
+    try:
+        return await client.update_params({"Network.HostName": PASSWORD})
+    finally:
+        client.update_credentials("root", PASSWORD)
+
+
+def with_status(code: int) -> Scenario:
+    async def run(client: CameraClient, sim: Simulator) -> object:
+        sim.faults.status_next(code, 1)
+        return await client.add_user("joe", NEW_PASSWORD, "axuser")
+
+    return run
+
+
+async def refused(client: CameraClient, sim: Simulator) -> object:
+    return await client.add_user("root", NEW_PASSWORD, "root")
+
+
+async def refused_echo(client: CameraClient, sim: Simulator) -> object:
+    return await client.update_params({"Image.MaxViewers": PASSWORD})
+
+
+async def hang(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.hang_next(1)
+    return await client.update_user("root", password=NEW_PASSWORD)
+
+
+async def hang_stream(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.hang_next(1)
+    return await _first(client.mjpeg_frames())
+
+
+async def refuse_connection(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.refuse_next(3)  # beyond aiohttp's one retry
+    return await client.add_user("joe", NEW_PASSWORD, "axuser")
+
+
+async def reset_connection(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.reset_next(3)  # beyond aiohttp's one retry
+    return await client.list_params(["Brand"])
+
+
+async def garbage(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.garbage_next(1)
+    return await client.list_params(["Brand"])
+
+
+async def garbage_monitor(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.garbage_next(1)
+    return await _first(client.monitor_inputs([1]))
+
+
+async def garbage_xml(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.garbage_next(1)
+    return await client.storage_disks()
+
+
+async def not_found(client: CameraClient, sim: Simulator) -> object:
+    return await client._text("/nope.cgi")
+
+
+async def device_down(client: CameraClient, sim: Simulator) -> object:
+    await sim.reboot(60)
+    return await client.check_inputs([1])
+
+
+async def cut_stream(client: CameraClient, sim: Simulator) -> object:
+    async with aclosing(client.mjpeg_frames()) as frames:
+        await anext(frames)
+        sim.faults.cut_streams("video")
+        while True:
+            await anext(frames)
+
+
+async def busy_stream(client: CameraClient, sim: Simulator) -> object:
+    sim.faults.status_next(503, 1)
+    return await _first(client.audio_receive())
+
+
+SCENARIOS: list[tuple[Scenario, type[CameraError]]] = [
+    (wrong_password, CameraAuthenticationError),
+    (forbidden, CameraForbiddenError),
+    (with_status(503), CameraBusyError),
+    (with_status(500), CameraResponseError),
+    (with_status(404), CameraNotFoundError),
+    (with_status(400), CameraRequestRefusedError),
+    (refused, CameraRequestRefusedError),
+    (refused_echo, CameraRequestRefusedError),
+    (hang, CameraTimeoutError),
+    (hang_stream, CameraTimeoutError),
+    (refuse_connection, CameraConnectionError),
+    (reset_connection, CameraConnectionError),
+    (garbage, CameraResponseError),
+    (garbage_monitor, CameraResponseError),
+    (garbage_xml, CameraResponseError),
+    (not_found, CameraNotFoundError),
+    (device_down, CameraConnectionError),
+    (cut_stream, CameraConnectionError),
+    (busy_stream, CameraBusyError),
+]
+
+
+def _texts(error: BaseException) -> list[str]:
+    texts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        texts += [str(current), repr(current), str(current.args)]
+        current = current.__cause__ or current.__context__
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"), SCENARIOS, ids=[s.__name__ for s, _ in SCENARIOS]
+)
+async def test_error_paths_never_show_the_password(
+    simulator_factory: SimulatorFactory,
+    session: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+    scenario: Scenario,
+    expected: type[CameraError],
+) -> None:
+    """Each path raises its CameraError; no secret in texts, causes or logs."""
+    caplog.set_level(logging.DEBUG)
+    sim = await simulator_factory(password=PASSWORD, reboot_seconds=0)
+    client = CameraClient(
+        session,
+        sim.host,
+        port=sim.port,
+        username="root",
+        password=PASSWORD,
+        timeout=0.5,
+    )
+    await client.list_params(["Brand.Brand"])  # learn the scheme first
+    with pytest.raises(expected) as info:
+        await scenario(client, sim)
+    texts = _texts(info.value)
+    texts += [record.getMessage() for record in caplog.records]
+    texts += [repr(record.args) for record in caplog.records]
+    for secret in SECRETS:
+        for text in texts:
+            assert secret not in text
+
+
+async def test_basic_auth_paths_never_show_the_password(
+    simulator_factory: SimulatorFactory,
+    session: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The same with Basic auth (the header carries base64 of the password)."""
+    caplog.set_level(logging.DEBUG)
+    sim = await simulator_factory(password=PASSWORD, auth="basic")
+    client = CameraClient(
+        session,
+        sim.host,
+        port=sim.port,
+        username="root",
+        password=PASSWORD,
+        timeout=0.5,
+    )
+    for scenario, expected in SCENARIOS[:13]:
+        with pytest.raises(expected) as info:
+            await scenario(client, sim)
+        sim.faults.clear()
+        for secret in SECRETS:
+            for text in _texts(info.value) + [r.getMessage() for r in caplog.records]:
+                assert secret not in text
+
+
+async def test_connection_refused(
+    session: aiohttp.ClientSession, simulator: Simulator
+) -> None:
+    """Nothing listening: CameraConnectionError."""
+    port = simulator.port
+    await simulator.stop()
+    client = CameraClient(session, "127.0.0.1", port=port, username="u", password="p")
+    with pytest.raises(CameraConnectionError):
+        await client.list_params()

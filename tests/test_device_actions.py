@@ -1,0 +1,393 @@
+"""The device's actions against the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+import os
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    Unauthorized,
+)
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
+import pytest
+
+from custom_components.cgi_camera.const import DOMAIN, EVENT_BACKUP_SAVED
+from simulator import Simulator
+from tests.conftest import SimulatorFactory
+from tests.helpers import SetupIntegration
+
+
+@contextmanager
+def no_request(sim: Simulator) -> Iterator[None]:
+    """Assert that nothing reaches the simulator."""
+    before = sim.counters.total_requests
+    yield
+    assert sim.counters.total_requests == before
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration, tmp_path: Path
+) -> MockConfigEntry:
+    """A camera, set up, with its config folder in a temporary directory."""
+    hass.config.config_dir = str(tmp_path)
+    return await setup(simulator)
+
+
+async def act(
+    hass: HomeAssistant, entry: MockConfigEntry, service: str, **data: Any
+) -> Any:
+    """Call a device action on the entry's device."""
+    device = dr.async_get(hass).async_get_device(
+        identifiers={(DOMAIN, entry.runtime_data.device.mac)}
+    )
+    assert device is not None
+    return await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"device_id": device.id, **data},
+        blocking=True,
+        return_response=service == "get_parameters",
+    )
+
+
+async def test_parameters(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """set_parameters writes, get_parameters reads (secrets redacted)."""
+    await act(
+        hass,
+        entry,
+        "set_parameters",
+        parameters={
+            "Image.I0.Text.String": "Gate",
+            "Image.I0.Text.TextEnabled": True,
+            "SMTP.Password": "secret",
+        },
+    )
+    assert simulator.params["Image.I0.Text.String"] == "Gate"
+    assert simulator.params["Image.I0.Text.TextEnabled"] == "yes"
+    response = await act(
+        hass, entry, "get_parameters", parameters=["Image.I0.Text", "SMTP"]
+    )
+    values = response["parameters"]
+    assert values["Image.I0.Text.String"] == "Gate"
+    assert values["SMTP.Password"] == "**REDACTED**"
+    everything = await act(hass, entry, "get_parameters")
+    assert "Network.HostName" in everything["parameters"]
+
+
+async def test_parameters_by_config_entry(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """config_entry_id works as a target too."""
+    await hass.services.async_call(
+        DOMAIN,
+        "set_parameters",
+        {"config_entry_id": entry.entry_id, "parameters": {"Image.I0.Text.String": 5}},
+        blocking=True,
+    )
+    assert simulator.params["Image.I0.Text.String"] == "5"
+
+
+async def test_parameters_refused(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """An unknown parameter: the device refuses."""
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, entry, "set_parameters", parameters={"No.Such.Thing": "1"})
+    assert not isinstance(err.value, ServiceValidationError)
+    simulator.faults.status_next(500)
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, entry, "get_parameters", parameters=["Network"])
+    assert err.value.translation_key == "get_parameters_failed"
+
+
+async def test_osd(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """set_osd_text sets text, date and clock."""
+    await act(hass, entry, "set_osd_text", text="Front door", date=False, clock=True)
+    osd = simulator.state.osd(1)
+    assert osd["String"] == "Front door"
+    assert osd["TextEnabled"] == "yes"
+    assert osd["DateEnabled"] == "no"
+    assert osd["ClockEnabled"] == "yes"
+    await act(hass, entry, "set_osd_text", text_enabled=False, commit=True)
+    assert simulator.state.osd(1)["TextEnabled"] == "no"
+    with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+        await act(hass, entry, "set_osd_text", commit=True)
+    assert err.value.translation_key == "nothing_to_set"
+    simulator.faults.status_next(500)
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, entry, "set_osd_text", clock=False)
+    assert err.value.translation_key == "set_osd_failed"
+
+
+async def test_sync_time(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """sync_time and its button set the device clock from HA's (GMT)."""
+    simulator.set_clock_offset(3600)
+    await act(hass, entry, "sync_time")
+    assert abs(simulator.state.now() - dt_util.utcnow()) < timedelta(seconds=5)
+    simulator.set_clock_offset(-7200)
+    await hass.services.async_call(
+        "button",
+        "press",
+        {"entity_id": "button.cgi_camera_sync_clock"},
+        blocking=True,
+    )
+    assert abs(simulator.state.now() - dt_util.utcnow()) < timedelta(seconds=5)
+    simulator.faults.status_next(500)
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, entry, "sync_time")
+    assert err.value.translation_key == "sync_time_failed"
+
+
+async def test_storage(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Mount, unmount, remove a recording and format."""
+    storage = simulator.state.storage
+    await act(hass, entry, "storage_unmount")
+    assert storage.status == "unmounted"
+    await act(hass, entry, "storage_mount", disk_id="SD_DISK")
+    assert storage.status == "ok"
+    first = storage.recordings[0].recording_id
+    await act(hass, entry, "storage_remove_recording", recording_id=first)
+    assert first not in [r.recording_id for r in storage.recordings]
+    with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+        await act(hass, entry, "storage_remove_recording", recording_id="all")
+    assert err.value.translation_key == "confirm_required"
+    with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+        await act(hass, entry, "storage_format", confirm=False)
+    assert err.value.translation_key == "confirm_required"
+    await act(hass, entry, "storage_format", confirm=True)
+    assert storage.recordings == []
+
+
+async def test_storage_refused(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """No card in the slot: the device refuses."""
+    simulator.set_sd("absent")
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, entry, "storage_mount")
+    assert not isinstance(err.value, ServiceValidationError)
+    with pytest.raises(HomeAssistantError):
+        await act(hass, entry, "storage_remove_recording", recording_id="x")
+
+
+async def test_storage_without_card(
+    hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
+) -> None:
+    """A device without SD card: refused before any request."""
+    sim = await simulator_factory(sd_card=False)
+    entry = await setup(sim)
+    for service, data in (
+        ("storage_mount", {}),
+        ("storage_unmount", {}),
+        ("storage_format", {"confirm": True}),
+        ("storage_remove_recording", {"recording_id": "abc"}),
+    ):
+        with no_request(sim), pytest.raises(ServiceValidationError) as err:
+            await act(hass, entry, service, **data)
+        assert err.value.translation_key == "no_sd_card"
+
+
+async def _save_backup(hass: HomeAssistant) -> Path:
+    events = []
+    hass.bus.async_listen(EVENT_BACKUP_SAVED, events.append)
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.cgi_camera_backup"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    return Path(events[-1].data["path"])
+
+
+async def test_restore_backup(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """A backup the button saved is restored, by bare name or full path."""
+    path = await _save_backup(hass)
+    simulator.params["Image.I0.Text.String"] = "changed"
+    await act(hass, entry, "restore_backup", file=path.name)
+    assert simulator.params["Image.I0.Text.String"] != "changed"
+    await simulator.wait_until_up()
+    await act(hass, entry, "restore_backup", file=str(path))
+
+
+async def test_restore_refused_by_device(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """A file that is not a backup of this unit: the device refuses."""
+    folder = Path(hass.config.path("cgi_camera", "backups"))
+    await hass.async_add_executor_job(lambda: folder.mkdir(parents=True))
+    await hass.async_add_executor_job((folder / "junk.tar").write_bytes, b"junk")
+    with pytest.raises(HomeAssistantError) as err:
+        await act(hass, entry, "restore_backup", file="junk.tar")
+    assert not isinstance(err.value, ServiceValidationError)
+
+
+async def test_restore_only_from_backups_folder(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry, tmp_path: Path
+) -> None:
+    """Paths outside the folder, .., links and folders are refused."""
+    path = await _save_backup(hass)
+    folder = path.parent
+    outside = tmp_path / "outside.tar"
+
+    def prepare() -> None:
+        outside.write_bytes(path.read_bytes())
+        (folder / "link_out.tar").symlink_to(outside)
+        (folder / "link_in.tar").symlink_to(path)
+        (folder / "sub").mkdir()
+        (folder / "sub" / "x.tar").write_bytes(b"x")
+        (folder / "dir.tar").mkdir()
+        os.symlink(folder, tmp_path / "alias")
+
+    await hass.async_add_executor_job(prepare)
+    refused = {
+        str(outside): "backup_outside_folder",
+        "/etc/passwd": "backup_outside_folder",
+        f"../../{outside.name}": "backup_outside_folder",
+        f"{folder}/../../outside.tar": "backup_outside_folder",
+        "link_out.tar": "backup_outside_folder",
+        "link_in.tar": "backup_outside_folder",
+        "sub/x.tar": "backup_outside_folder",
+        "dir.tar": "backup_outside_folder",
+        "missing.tar": "backup_not_found",
+    }
+    for file, key in refused.items():
+        with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+            await act(hass, entry, "restore_backup", file=file)
+        assert err.value.translation_key == key, file
+    with (
+        patch("custom_components.cgi_camera.device_actions.MAX_BACKUP_BYTES", 10),
+        no_request(simulator),
+        pytest.raises(ServiceValidationError) as err,
+    ):
+        await act(hass, entry, "restore_backup", file=path.name)
+    assert err.value.translation_key == "backup_too_large"
+    # Through a link to the folder itself the file is still in the folder.
+    await act(hass, entry, "restore_backup", file=str(tmp_path / "alias" / path.name))
+
+
+async def test_factory_default(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Soft and hard factory default need confirm: true."""
+    simulator.params["Image.I0.Text.String"] = "changed"
+    with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+        await act(hass, entry, "factory_default")
+    assert err.value.translation_key == "confirm_required"
+    await act(hass, entry, "factory_default", confirm=True)
+    assert simulator.params["Image.I0.Text.String"] != "changed"
+    assert "Factory default" in simulator.state.log[-1]
+    await simulator.wait_until_up()
+    await act(hass, entry, "factory_default", mode="hard", confirm=True)
+    assert "(hard)" in simulator.state.log[-1]
+
+
+INVALID: list[tuple[str, dict[str, Any], str]] = [
+    ("set_parameters", {"parameters": {}}, "invalid_argument"),
+    ("set_parameters", {"parameters": "a=b"}, "invalid_argument"),
+    ("set_parameters", {"parameters": {"bad name": "x"}}, "invalid_argument"),
+    ("set_parameters", {"parameters": {"A.B": ["x"]}}, "invalid_argument"),
+    ("set_parameters", {"parameters": {"A.B": "x\ny"}}, "invalid_argument"),
+    (
+        "set_parameters",
+        {"parameters": {f"A.B{i}": "x" for i in range(201)}},
+        "invalid_argument",
+    ),
+    ("get_parameters", {"parameters": ["Network&x=1"]}, "invalid_argument"),
+    ("get_parameters", {"parameters": []}, "invalid_argument"),
+    ("set_osd_text", {"text": "x" * 129}, "invalid_argument"),
+    ("set_osd_text", {"text": "a\nb"}, "invalid_argument"),
+    ("set_osd_text", {"text": ["x"]}, "invalid_argument"),
+    ("set_osd_text", {"date": "perhaps"}, "invalid_argument"),
+    ("storage_mount", {"disk_id": "../x"}, "invalid_argument"),
+    ("storage_remove_recording", {"recording_id": "a&b"}, "invalid_argument"),
+    ("storage_remove_recording", {}, "invalid_argument"),
+    ("restore_backup", {"file": ""}, "invalid_argument"),
+    ("factory_default", {"mode": "medium", "confirm": True}, "invalid_argument"),
+]
+
+
+@pytest.mark.parametrize(("service", "data", "key"), INVALID)
+async def test_invalid_values(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    service: str,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Wrong values: translated ServiceValidationError, no request."""
+    with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+        await act(hass, entry, service, **data)
+    assert err.value.translation_key == key
+
+
+async def test_targets(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Unknown devices and entries, no target, unloaded entries."""
+    cases = [
+        ({"device_id": "nope"}, "device_not_found"),
+        ({"config_entry_id": "nope"}, "entry_not_found"),
+        ({}, "no_device"),
+    ]
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    foreign = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "1")}
+    )
+    cases.append(({"device_id": foreign.id}, "device_not_found"))
+    cases.append(({"config_entry_id": other.entry_id}, "entry_not_found"))
+    for data, key in cases:
+        with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(DOMAIN, "sync_time", data, blocking=True)
+        assert err.value.translation_key == key
+    await hass.config_entries.async_unload(entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "sync_time", {"config_entry_id": entry.entry_id}, blocking=True
+        )
+    assert err.value.translation_key == "entry_not_loaded"
+
+
+async def test_admin_only(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    hass_read_only_user: MockUser,
+    hass_admin_user: MockUser,
+) -> None:
+    """Device actions need an admin; automations (no user) may."""
+    with no_request(simulator), pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            "sync_time",
+            {"config_entry_id": entry.entry_id},
+            blocking=True,
+            context=Context(user_id=hass_read_only_user.id),
+        )
+    await hass.services.async_call(
+        DOMAIN,
+        "sync_time",
+        {"config_entry_id": entry.entry_id},
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
