@@ -52,7 +52,10 @@ class SimulatedDevice:
 PTZ_CAMERA = SimulatedDevice(
     "PTZ camera",
     8081,
-    ("--inputs", "2", "--outputs", "2", "--mac", "00:40:8C:00:00:01"),
+    (
+        *("--inputs", "2", "--outputs", "2", "--mac", "00:40:8C:00:00:01"),
+        *("--hostname", "ptz-camera"),
+    ),
 )
 VIDEO_SERVER = SimulatedDevice(
     "Video server",
@@ -60,6 +63,7 @@ VIDEO_SERVER = SimulatedDevice(
     (
         *("--sources", "4", "--inputs", "4", "--outputs", "1"),
         *("--no-ptz", "--no-sd", "--no-audio", "--mac", "00:40:8C:00:00:02"),
+        *("--model", "CGI-2400", "--hostname", "video-server"),
     ),
 )
 

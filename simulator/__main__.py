@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mac", default="00:40:8C:12:34:56")
     parser.add_argument("--serial", default=None)
     parser.add_argument("--model", default="CGI-211")
+    parser.add_argument("--hostname", default="cgi-camera")
     parser.add_argument("--firmware", default="4.40")
     parser.add_argument("--max-viewers", type=int, default=10)
     parser.add_argument("--reboot-seconds", type=float, default=2.0)
@@ -58,6 +59,7 @@ def config_from_args(argv: list[str] | None = None) -> SimulatorConfig:
         mac=args.mac,
         serial=serial,
         model=args.model,
+        hostname=args.hostname,
         firmware=args.firmware,
         max_viewers=args.max_viewers,
         reboot_seconds=args.reboot_seconds,

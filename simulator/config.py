@@ -45,6 +45,7 @@ class SimulatorConfig:
     mac: str = "00:40:8C:12:34:56"
     brand: str = "CGI"
     model: str = "CGI-211"
+    hostname: str = "cgi-camera"
     firmware: str = "4.40"
     serial: str = "00408C123456"
     max_viewers: int = 10

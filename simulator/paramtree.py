@@ -109,7 +109,7 @@ def default_params(config: SimulatorConfig) -> dict[str, str]:
         "Network.SubnetMask": "255.255.255.0",
         "Network.Broadcast": "192.168.0.255",
         "Network.DefaultRouter": "192.168.0.1",
-        "Network.HostName": "cgi-camera",
+        "Network.HostName": config.hostname,
         "Network.DNSServer1": "192.168.0.1",
         "Network.DNSServer2": "0.0.0.0",  # noqa: S104 - a parameter value, not a bind
         "Network.eth0.MACAddress": config.mac,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 import hashlib
 import os
@@ -125,3 +125,6 @@ async def drain(response: aiohttp.ClientResponse) -> None:
     while await response.content.readany():
         pass
     raise aiohttp.ClientPayloadError("stream ended without error")
+
+
+type Factory = Callable[..., Awaitable[Simulator]]

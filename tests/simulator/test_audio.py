@@ -8,7 +8,7 @@ import aiohttp
 from simulator import Simulator
 from simulator.handlers.audio import TONE, ulaw
 
-from .helpers import ROOT, get, read_until, stream
+from .helpers import ROOT, Factory, get, read_until, stream
 
 
 async def test_singlepart_real_time(
@@ -92,7 +92,9 @@ async def test_transmit_multipart_spec_example(
     assert simulator.counters.audio_bytes_received == len(part) * 3
 
 
-async def test_no_audio(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_no_audio(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(audio=False)
     assert (await get(http, sim, "/audio/receive.cgi"))[0] == 404
     assert (await get(http, sim, "/audio/transmit.cgi"))[0] == 404

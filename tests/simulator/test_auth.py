@@ -5,7 +5,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import digest_challenge, digest_header, get
+from .helpers import Factory, digest_challenge, digest_header, get
 
 PATH = "/param.cgi?action=list&group=Brand.Brand"
 
@@ -142,8 +142,8 @@ async def test_digest_post(simulator: Simulator, http: aiohttp.ClientSession) ->
     ("scheme", "count"), [("basic", 1), ("digest", 1), ("both", 2)]
 )
 async def test_schemes(
-    simulator_factory, http: aiohttp.ClientSession, scheme: str, count: int
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession, scheme: str, count: int
+) -> None:
     sim = await simulator_factory(auth=scheme)
     async with http.get(sim.url + PATH) as response:
         assert len(response.headers.getall("WWW-Authenticate")) == count

@@ -51,6 +51,8 @@ def test_all_options() -> None:
             "3",
             "--model",
             "CGI-241",
+            "--hostname",
+            "gate",
             "--firmware",
             "5.00",
             "--nonce-lifetime",
@@ -72,6 +74,7 @@ def test_all_options() -> None:
     assert config.serial == "00408CAABBCC"
     assert config.reboot_seconds == 0.5
     assert config.io0_quirk
+    assert config.hostname == "gate"
     assert (
         config.max_viewers,
         config.model,

@@ -8,7 +8,7 @@ import pytest
 from simulator import Simulator
 from simulator.faults import GARBAGE
 
-from .helpers import ROOT, control, drain, get, read_until, stream
+from .helpers import ROOT, Factory, control, drain, get, read_until, stream
 
 PATH = "/param.cgi?action=list&group=Brand.Brand"
 
@@ -61,8 +61,8 @@ async def test_hang_until_client_gives_up(
 
 
 async def test_hang_released_by_stop(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory()
     sim.faults.hang_next(1)
     request = asyncio.ensure_future(get(http, sim, PATH))
@@ -138,7 +138,9 @@ async def test_clear_and_unknown(
     assert (await control(http, simulator, "fault/corrupt?mode=melt"))[0] == 400
 
 
-async def test_cut_streams(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_cut_streams(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(fps=30.0)
     async with (
         stream(http, sim, "/mjpg/video.mjpg") as video,
@@ -163,8 +165,8 @@ async def test_cut_streams(simulator_factory, http: aiohttp.ClientSession) -> No
 
 @pytest.mark.parametrize("mode", ["truncate", "boundary", "garbage"])
 async def test_corrupt_video(
-    simulator_factory, http: aiohttp.ClientSession, mode: str
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession, mode: str
+) -> None:
     sim = await simulator_factory(fps=50.0)
     async with stream(http, sim, "/mjpg/video.mjpg") as response:
         buffer = bytearray()

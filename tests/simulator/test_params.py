@@ -5,7 +5,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import get
+from .helpers import Factory, get
 
 
 async def test_list_network_spec_example(
@@ -302,8 +302,8 @@ async def test_secrets_hidden_from_viewers(
 
 
 async def test_video_server_params(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(sources=4, ptz=False, audio=False, sd_card=False)
     _, body = await get(
         http,

@@ -5,7 +5,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import get
+from .helpers import Factory, get
 
 POSITION0 = (
     "pan=0.0000\r\ntilt=0.0000\r\nzoom=1\r\nfocus=5000\r\niris=5000\r\n"
@@ -331,8 +331,8 @@ async def test_info_whoami_and_ignored_bars(
 
 
 async def test_spec_info_example_on_video_server(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(sources=4)
     status, body = await get(http, sim, "/com/ptz.cgi?info=1&camera=3")
     assert status == 200
@@ -354,7 +354,7 @@ async def test_spec_info_example_on_video_server(
     )
 
 
-async def test_no_ptz(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_no_ptz(simulator_factory: Factory, http: aiohttp.ClientSession) -> None:
     sim = await simulator_factory(ptz=False)
     assert (await get(http, sim, "/com/ptz.cgi?query=position"))[0] == 404
     assert (await get(http, sim, "/com/ptzconfig.cgi?osdmenu=open"))[0] == 404

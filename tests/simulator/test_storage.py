@@ -7,7 +7,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import get
+from .helpers import Factory, get
 
 DISKS_SPEC = (
     '<?xml version="1.0" ?>\n'
@@ -122,7 +122,7 @@ async def test_mount_format_remove(
         200,
         "OK\r\n",
     )
-    assert simulator.sd_status == "ok"
+    assert str(simulator.sd_status) == "ok"
     assert (await get(http, simulator, "/mount.cgi?diskid=SD_DISK&action=eject"))[
         1
     ].startswith("Request failed")
@@ -139,7 +139,7 @@ async def test_mount_format_remove(
     assert (await get(http, simulator, "/remove.cgi"))[1].startswith("Request failed")
     simulator.set_sd("full")
     assert await get(http, simulator, "/remove.cgi?recordingid=all") == (200, "OK\r\n")
-    assert simulator.sd_status == "ok"
+    assert str(simulator.sd_status) == "ok"
     simulator.set_sd("readonly")
     assert (await get(http, simulator, "/format.cgi?diskid=SD_DISK"))[
         1
@@ -153,7 +153,9 @@ async def test_mount_format_remove(
     assert simulator.recordings == []
 
 
-async def test_no_sd_card(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_no_sd_card(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(sd_card=False)
     for path in ("/list.cgi", "/mount.cgi", "/format.cgi", "/remove.cgi"):
         assert (await get(http, sim, path))[0] == 404

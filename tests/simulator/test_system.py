@@ -10,7 +10,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import ROOT, drain, get, stream
+from .helpers import ROOT, Factory, drain, get, stream
 
 
 async def wait_down(sim: Simulator) -> None:
@@ -18,8 +18,8 @@ async def wait_down(sim: Simulator) -> None:
 
 
 async def test_restart_cuts_streams_and_refuses(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(reboot_seconds=0.2, fps=20.0)
     port = sim.port
     async with (
@@ -49,8 +49,8 @@ async def test_restart_cuts_streams_and_refuses(
 
 
 async def test_reboot_from_python_and_control(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(reboot_seconds=5)
     await get(http, sim, "/io/output.cgi?action=1:/")
     await sim.reboot(0.05)
@@ -73,7 +73,7 @@ async def test_reboot_requires_start() -> None:
         await Simulator().reboot()
 
 
-async def test_stop_while_rebooting(simulator_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_stop_while_rebooting(simulator_factory: Factory) -> None:
     sim = await simulator_factory()
     await sim.reboot(30)
     await sim.stop()
@@ -85,7 +85,9 @@ async def test_context_manager(http: aiohttp.ClientSession) -> None:
         assert status == 200
 
 
-async def test_factory_defaults(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_factory_defaults(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(reboot_seconds=0.01)
     await get(
         http,
@@ -255,7 +257,9 @@ async def test_restore_needs_post_and_file(
         assert (await response.text()).startswith("Request failed: invalid backup")
 
 
-async def test_firmware_upgrade(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_firmware_upgrade(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(reboot_seconds=0.01)
     body = (
         b"--AsCg5y\r\n"
@@ -350,7 +354,7 @@ async def test_date_errors(
     assert body.endswith("\r\n")
 
 
-async def test_setosd(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_setosd(simulator_factory: Factory, http: aiohttp.ClientSession) -> None:
     sim = await simulator_factory(reboot_seconds=0.01)
     assert await get(http, sim, "/setosd.cgi?TextEnabled=yes&String=Hello%20World") == (
         200,
@@ -394,8 +398,8 @@ async def test_systemlog(simulator: Simulator, http: aiohttp.ClientSession) -> N
 
 
 async def test_restart_via_post_is_fine(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(reboot_seconds=0.01)
     async with http.post(sim.url + "/restart.cgi", auth=ROOT) as response:
         assert await response.text() == "OK\r\n"

@@ -8,7 +8,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import ROOT, get, get_bytes, read_until, stream
+from .helpers import ROOT, Factory, get, get_bytes, read_until, stream
 
 BOUNDARY = b"--myboundary\r\n"
 
@@ -16,7 +16,8 @@ BOUNDARY = b"--myboundary\r\n"
 def size_of(data: bytes) -> tuple[int, int]:
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "JPEG"
-        return image.size
+        width, height = image.size
+        return int(width), int(height)
 
 
 async def test_imagesize_spec_examples(
@@ -47,8 +48,8 @@ async def test_imagesize_errors(
 
 
 async def test_videostatus_spec_example(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(sources=4)
     sim.set_video_signal(2, False)
     sim.set_video_signal(3, False)
@@ -116,8 +117,8 @@ async def test_image_cgi_spec_example_and_errors(
 
 
 async def test_video_server_cameras_and_quad(
-    simulator_factory, http: aiohttp.ClientSession
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(sources=4)
     response = await get_bytes(http, sim, "/jpg/2/image.jpg")
     assert size_of(await response.read()) == (640, 480)
@@ -190,8 +191,8 @@ def parse_parts(data: bytes) -> list[bytes]:
     ],
 )
 async def test_mjpeg_format(
-    simulator_factory, http: aiohttp.ClientSession, path: str
-) -> None:  # type: ignore[no-untyped-def]
+    simulator_factory: Factory, http: aiohttp.ClientSession, path: str
+) -> None:
     sim = await simulator_factory(fps=50.0)
     async with stream(http, sim, path) as response:
         assert response.status == 200
@@ -211,7 +212,9 @@ async def test_mjpeg_format(
     await sim.counters.wait_for_connections("video", 0)
 
 
-async def test_max_viewers(simulator_factory, http: aiohttp.ClientSession) -> None:  # type: ignore[no-untyped-def]
+async def test_max_viewers(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
     sim = await simulator_factory(max_viewers=2, fps=20.0)
     async with (
         stream(http, sim, "/mjpg/video.mjpg") as one,
