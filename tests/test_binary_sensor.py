@@ -7,12 +7,11 @@ from unittest.mock import patch
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, fire_time, wait_for_state
+from tests.helpers import SetupIntegration, fire_time, snapshot_entities, wait_for_state
 
 INPUT_1 = "binary_sensor.cgi_camera_input_1"
 INPUT_2 = "binary_sensor.cgi_camera_input_2"
@@ -29,7 +28,9 @@ async def test_entities(
     simulator.set_input(2, True)
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     await wait_for_state(hass, INPUT_2, STATE_ON)
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    await snapshot_entities(
+        hass, entity_registry, snapshot, entry.entry_id, "binary_sensor"
+    )
 
 
 async def test_input_named_by_device(

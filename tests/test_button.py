@@ -18,7 +18,6 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
-    snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
 
@@ -31,7 +30,7 @@ from custom_components.cgi_camera.const import (
     EVENT_BACKUP_SAVED,
 )
 from simulator import Simulator
-from tests.helpers import SetupIntegration, fire_time, wait_for_state
+from tests.helpers import SetupIntegration, fire_time, snapshot_entities, wait_for_state
 
 RESTART = "button.cgi_camera_restart"
 BACKUP = "button.cgi_camera_backup"
@@ -67,7 +66,7 @@ async def test_entities(
 ) -> None:
     """Restart (device class restart) and backup, both config entities."""
     entry = await setup(simulator, platforms=[Platform.BUTTON])
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "button")
 
 
 async def test_restart_unavailable_then_back(

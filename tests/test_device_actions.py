@@ -18,8 +18,8 @@ from homeassistant.exceptions import (
 )
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 
 from custom_components.cgi_camera.const import DOMAIN, EVENT_BACKUP_SAVED
 from simulator import Simulator

@@ -36,10 +36,10 @@ async def test_setup_registers_device(
     """The device carries brand, model, firmware, serial, MAC and its URL."""
     entry = await setup(simulator)
     assert entry.state is ConfigEntryState.LOADED
-    device = device_registry.async_get_device(
-        identifiers={(DOMAIN, sim_mac(simulator))}
-    )
-    assert device is not None
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert len(devices) == 1
+    device = devices[0]
+    assert device.identifiers == {(DOMAIN, sim_mac(simulator))}
     assert device.manufacturer == "CGI"
     assert device.model == "CGI-211"
     assert device.sw_version == "4.40"

@@ -1,4 +1,4 @@
-"""PTZ actions, preset select, PTZ buttons and position sensors, against the simulator."""
+"""PTZ actions, preset select, PTZ buttons and position sensors (simulator)."""
 
 from __future__ import annotations
 
@@ -752,4 +752,5 @@ async def test_random_values(hass: HomeAssistant, simulator: Simulator, entry) -
         head = simulator.state.ptz[1]
         if head.home not in head.presets:  # a random removal took it
             await call(hass, "ptz_set_preset", preset="Home", home=True)
-    assert outcomes["ok"] and outcomes["invalid"]
+    assert outcomes["ok"]
+    assert outcomes["invalid"]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_time_interval as track
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 
+from custom_components.cgi_camera.api import CameraConnectionError
 from custom_components.cgi_camera.const import DOMAIN
 from custom_components.cgi_camera.repairs import (
     ClockDriftRepairFlow,
@@ -20,7 +23,9 @@ from custom_components.cgi_camera.repairs import (
     parse_time_zone,
 )
 from simulator import Simulator
-from tests.helpers import SetupIntegration, fire_time
+from tests.helpers import SetupIntegration
+
+REPAIRS = "custom_components.cgi_camera.repairs"
 
 
 def _issue(hass: HomeAssistant, entry_id: str) -> ir.IssueEntry | None:
@@ -72,21 +77,29 @@ async def test_clock_checked_hourly(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
     """No issue while in time; the hourly check notices drift and recovery."""
-    entry = await setup(simulator)
+    checks = []
+
+    def spy(hass_: HomeAssistant, action, interval, **kwargs):
+        checks.append((action, interval))
+        return track(hass_, action, interval, **kwargs)
+
+    with patch(f"{REPAIRS}.async_track_time_interval", spy):
+        entry = await setup(simulator)
     assert _issue(hass, entry.entry_id) is None
+    check, interval = checks[0]
+    assert interval == timedelta(hours=1)
     simulator.set_clock_offset(120)
-    fire_time(hass, 3601)
-    await hass.async_block_till_done()
+    await check(dt_util.utcnow())
     assert _issue(hass, entry.entry_id) is not None
     simulator.set_clock_offset(30)
-    fire_time(hass, 7202)
-    await hass.async_block_till_done()
+    await check(dt_util.utcnow())
     assert _issue(hass, entry.entry_id) is None
     # The device does not answer: nothing changes.
     simulator.set_clock_offset(120)
-    simulator.faults.status_next(500)
-    fire_time(hass, 10803)
-    await hass.async_block_till_done()
+    with patch.object(
+        entry.runtime_data.client, "get_date", side_effect=CameraConnectionError("x")
+    ):
+        await check(dt_util.utcnow())
     assert _issue(hass, entry.entry_id) is None
 
 

@@ -6,12 +6,11 @@ from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, fire_time, wait_for_state
+from tests.helpers import SetupIntegration, fire_time, snapshot_entities, wait_for_state
 
 STATUS = "sensor.cgi_camera_sd_card_status"
 FREE = "sensor.cgi_camera_sd_card_free_space"
@@ -30,7 +29,7 @@ async def test_entities(
 ) -> None:
     """Size, free space, used percentage, status and recordings."""
     entry = await setup(simulator, platforms=[Platform.SENSOR])
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "sensor")
 
 
 async def test_recordings_disabled_by_default(

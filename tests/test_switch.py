@@ -14,7 +14,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.cgi_camera.api import (
@@ -24,7 +23,7 @@ from custom_components.cgi_camera.api import (
 )
 from custom_components.cgi_camera.const import DOMAIN, SERVICE_PULSE_OUTPUT
 from simulator import Simulator
-from tests.helpers import SetupIntegration, fire_time, wait_for_state
+from tests.helpers import SetupIntegration, fire_time, snapshot_entities, wait_for_state
 
 OUTPUT_1 = "switch.cgi_camera_output_1"
 OUTPUT_2 = "switch.cgi_camera_output_2"
@@ -40,7 +39,7 @@ async def test_entities(
 ) -> None:
     """One switch per relay."""
     entry = await setup(simulator, platforms=[Platform.SWITCH])
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "switch")
 
 
 async def test_switch_reaches_device(

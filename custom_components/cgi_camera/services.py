@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+import inspect
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, entity_registry as er
-from homeassistant.helpers.service import async_extract_entity_ids
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    service as service_helper,
+)
 import voluptuous as vol
 
 from .const import (
@@ -33,6 +37,20 @@ PULSE_OUTPUT_SCHEMA: dict[vol.Marker, Any] = {
     vol.Required(ATTR_OFF_MS): vol.Coerce(int),
     vol.Optional(ATTR_COUNT, default=1): vol.Coerce(int),
 }
+
+
+async def _async_extract_entity_ids(hass: HomeAssistant, call: ServiceCall) -> set[str]:
+    """Return the entity ids a call targets (directly, or via device/area).
+
+    Home Assistant 2025.4 takes ``(hass, call)``; newer versions take only
+    ``(call)`` (the call knows its hass).
+    """
+    extract = cast(
+        "Callable[..., Awaitable[set[str]]]", service_helper.async_extract_entity_ids
+    )
+    if "hass" in inspect.signature(extract).parameters:
+        return await extract(hass, call)
+    return await extract(call)  # pragma: no cover - Home Assistant >= 2025.x
 
 
 @callback
@@ -73,7 +91,7 @@ def async_register_entity_action(
             if key not in cv.ENTITY_SERVICE_FIELDS
         }
         targets: list[Entity] = []
-        for entity_id in sorted(await async_extract_entity_ids(hass, call)):
+        for entity_id in sorted(await _async_extract_entity_ids(hass, call)):
             entry_ = registry.async_get(entity_id)
             if (
                 entry_ is None
