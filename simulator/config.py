@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import ssl
 from typing import Literal
 
 type AuthScheme = Literal["basic", "digest", "both"]
@@ -57,6 +58,10 @@ class SimulatorConfig:
     monitor_keepalive: float = 10.0
     audio_block_interval: float = 0.03
     default_resolution: str = "640x480"
+    #: Serve HTTPS with this context (tests: a self-signed certificate).
+    ssl: ssl.SSLContext | None = None
+    #: File name backup.cgi suggests in Content-Disposition (None: backup_<MAC>.tar).
+    backup_filename: str | None = None
 
     def __post_init__(self) -> None:
         """Reject configurations no device could have."""

@@ -93,7 +93,8 @@ class Simulator:
     @property
     def url(self) -> str:
         """``http://host:port`` of the device."""
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self.config.ssl is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     @property
     def is_up(self) -> bool:
@@ -115,7 +116,11 @@ class Simulator:
     async def _listen(self) -> None:
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            self._protocol, self.host, self.port, reuse_address=True
+            self._protocol,
+            self.host,
+            self.port,
+            reuse_address=True,
+            ssl=self.config.ssl,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._down.clear()

@@ -17,6 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from simulator import Simulator, SimulatorConfig
 from tests.helpers import SetupIntegration, setup_integration
+from tests.secret_guard import SecretGuard, guard_secrets
 
 type SimulatorFactory = Callable[..., Awaitable[Simulator]]
 
@@ -50,6 +51,19 @@ async def simulator_factory() -> AsyncIterator[SimulatorFactory]:
 async def simulator(simulator_factory: SimulatorFactory) -> Simulator:
     """A PTZ camera with SD card, two inputs, two relays and audio."""
     return await simulator_factory()
+
+
+@pytest.fixture(autouse=True)
+def no_secret_leaks() -> Iterator[SecretGuard]:
+    """Fail a test whose logs, action errors or diagnostics show a secret.
+
+    Secrets: the passwords of the test's simulators (the configured one
+    included) and Authorization header values (tests/secret_guard.py).
+    """
+    with guard_secrets() as guard:
+        yield guard
+    if leaks := guard.check():
+        pytest.fail("secret leaked:\n" + "\n".join(leaks), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

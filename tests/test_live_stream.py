@@ -493,3 +493,26 @@ async def test_no_new_viewers_after_unload(
         assert await hass.config_entries.async_unload(entry.entry_id)
     with pytest.raises(CameraError, match="unloading"):
         hub.stream(1).async_attach()
+
+
+async def test_diagnostics_of_the_hub(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """The hub reports its streams for the diagnostics."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    hub = hub_of(hass)
+    assert hub.diagnostics()["streams"] == {
+        "1": {"open": False, "viewers": 0, "frames_sent": 0}
+    }
+    viewer = await open_viewer()
+    await viewer.frames(1)
+    diagnostics = hub.diagnostics()
+    assert diagnostics["max_viewers"] == 10
+    assert diagnostics["stream_resolution"] is None
+    assert diagnostics["frame_rate"] == 10
+    assert diagnostics["streams"]["1"]["open"] is True
+    assert diagnostics["streams"]["1"]["viewers"] == 1
+    assert diagnostics["streams"]["1"]["frames_sent"] >= 1

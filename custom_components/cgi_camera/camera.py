@@ -100,8 +100,7 @@ def _async_apply_quad_option(
     entity by hand keeps that choice until the option is changed again.
     """
     registry = er.async_get(hass)
-    assert quad.unique_id is not None
-    entity_id = registry.async_get_entity_id("camera", DOMAIN, quad.unique_id)
+    entity_id = registry.async_get_entity_id("camera", DOMAIN, quad.unique_id or "")
     if entity_id is None or (entry := registry.async_get(entity_id)) is None:
         return  # New: enabled_default decides.
     applied: Mapping[str, Any] = entry.options.get(DOMAIN, {})

@@ -351,6 +351,22 @@ class LiveStreamHub:
         finally:
             stream.async_detach()
 
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the state of every live stream (for the diagnostics)."""
+        return {
+            "max_viewers": self.max_viewers,
+            "stream_resolution": self.stream_resolution,
+            "frame_rate": self.frame_rate,
+            "streams": {
+                str(source): {
+                    "open": stream.is_open,
+                    "viewers": stream.viewers,
+                    "frames_sent": stream.run.seq if stream.run else 0,
+                }
+                for source, stream in self.streams.items()
+            },
+        }
+
     @callback
     def async_shutdown(self) -> None:
         """Close every stream now (unload); viewers' responses end."""

@@ -57,13 +57,16 @@ async def backup_cgi(request: web.Request) -> web.Response:
     sim = sim_of(request)
     data = sim.state.backup()
     sim.last_backup = data
+    filename = sim.config.backup_filename
+    if filename is None:
+        filename = f"backup_{sim.config.mac_plain}.tar"
     return web.Response(
         body=data,
         headers={
             "Content-Type": "application/x-tar",
-            "Content-Disposition": (
-                f"attachment; filename=backup_{sim.config.mac_plain}.tar"
-            ),
+            "Content-Disposition": f'attachment; filename="{filename}"'
+            if sim.config.backup_filename is not None
+            else f"attachment; filename={filename}",
         },
     )
 

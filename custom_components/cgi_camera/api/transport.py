@@ -172,6 +172,10 @@ class Transport:
                     continue
                 self._scheme = "digest"
                 return True
+        if self._digest is not None:
+            # Digest was seen: a device (or a man in the middle) now offering
+            # only Basic must not get the password in clear text.
+            return False
         if any(challenge.scheme == "basic" for challenge in challenges):
             self._scheme = "basic"
             return True
