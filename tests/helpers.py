@@ -34,13 +34,19 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.cgi_camera.const import DEFAULT_OPTIONS, DOMAIN
+from custom_components.cgi_camera.const import (
+    DEFAULT_OPTIONS,
+    DOMAIN,
+    SCAN_INTERVAL_SECONDS,
+)
 from custom_components.cgi_camera.coordinator import CgiCameraCoordinator
 from simulator import Simulator
 
 type SetupIntegration = Callable[..., Awaitable[MockConfigEntry]]
 
 WAIT_TIMEOUT = 15.0
+# Seconds to fire so that the next poll runs.
+POLL_SECONDS = SCAN_INTERVAL_SECONDS + 1
 
 
 def entry_data(sim: Simulator, **overrides: Any) -> dict[str, Any]:

@@ -44,7 +44,7 @@ class _Recorder(logging.Handler):
 def _record_text(record: logging.LogRecord) -> str:
     try:
         text = record.getMessage()
-    except Exception:  # noqa: BLE001 - a broken format is still scanned raw
+    except Exception:
         text = f"{record.msg} {record.args}"
     if record.exc_info and record.exc_info[1] is not None:
         text += "\n" + logging.Formatter().formatException(record.exc_info)

@@ -11,7 +11,13 @@ from syrupy.assertion import SnapshotAssertion
 
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, fire_time, snapshot_entities, wait_for_state
+from tests.helpers import (
+    POLL_SECONDS,
+    SetupIntegration,
+    fire_time,
+    snapshot_entities,
+    wait_for_state,
+)
 
 INPUT_1 = "binary_sensor.cgi_camera_input_1"
 INPUT_2 = "binary_sensor.cgi_camera_input_2"
@@ -96,7 +102,7 @@ async def test_stream_cut_resyncs_change_made_while_down(
     await simulator.counters.wait_for_connections("io", 0)
     # Changed while no stream is open: no event can carry it.
     simulator.set_input(1, True)
-    fire_time(hass, 31)  # the backoff step
+    fire_time(hass, POLL_SECONDS)  # the backoff step
     state = await wait_for_state(hass, INPUT_1, STATE_ON)
     assert state.state == STATE_ON
     assert coordinator.push.reconnect_count == 1

@@ -15,7 +15,6 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from PIL import Image
 import pytest
-from pytest_homeassistant_custom_component.common import snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.cgi_camera.camera import QUAD_OPTION_APPLIED, snapshot_resolution
@@ -26,7 +25,13 @@ from custom_components.cgi_camera.const import (
 )
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, fire_time, wait_for_state
+from tests.helpers import (
+    POLL_SECONDS,
+    SetupIntegration,
+    fire_time,
+    snapshot_entities,
+    wait_for_state,
+)
 
 CAMERA = "camera.cgi_camera"
 SERVER_CAMERA = "camera.cgi_camera_camera_{}"
@@ -64,7 +69,7 @@ async def test_entities(
 ) -> None:
     """A camera has one camera entity, named after the device."""
     entry = await setup(simulator, platforms=[Platform.CAMERA])
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "camera")
     state = hass.states.get(CAMERA)
     assert state is not None
     assert state.state == "idle"
@@ -84,7 +89,7 @@ async def test_video_server_entities(
     entry = await setup(
         sim, platforms=[Platform.CAMERA], options={CONF_QUAD_CAMERA: True}
     )
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "camera")
 
 
 async def test_quad_camera_disabled_by_default(
@@ -278,17 +283,17 @@ async def test_video_signal(
         assert state.state == STATE_ON
         assert state.attributes["friendly_name"] == f"cgi-camera Video signal {source}"
     sim.set_video_signal(2, False)
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, VIDEO_SIGNAL.format(2), STATE_OFF)
     assert sim.counters.requests["/videostatus.cgi"] == 2
     for source in (1, 3, 4):
         assert hass.states.get(VIDEO_SIGNAL.format(source)).state == STATE_ON
 
     sim.faults.status_next(500, 1)
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, VIDEO_SIGNAL.format(1), STATE_UNAVAILABLE)
     sim.set_video_signal(2, True)
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, VIDEO_SIGNAL.format(2), STATE_ON)
 
 
@@ -298,7 +303,7 @@ async def test_no_video_signal_on_a_camera(
     """A single camera has no video signal sensor and never asks for it."""
     await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     assert hass.states.get(VIDEO_SIGNAL.format(1)) is None
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await hass.async_block_till_done()
     assert "/videostatus.cgi" not in simulator.counters.requests
 
@@ -309,5 +314,5 @@ async def test_camera_unavailable_with_device(
     """The camera follows the coordinator's view of the device."""
     await setup(simulator, platforms=[Platform.CAMERA])
     simulator.faults.status_next(500, 5)
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, CAMERA, STATE_UNAVAILABLE)

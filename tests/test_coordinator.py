@@ -20,7 +20,13 @@ from custom_components.cgi_camera.const import BACKOFF_MAX_SECONDS, DOMAIN
 from custom_components.cgi_camera.coordinator import default_backoff
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, fire_time, wait_for_inputs, wait_for_state
+from tests.helpers import (
+    POLL_SECONDS,
+    SetupIntegration,
+    fire_time,
+    wait_for_inputs,
+    wait_for_state,
+)
 
 CLIENT = "custom_components.cgi_camera.api.CameraClient"
 INPUT_1 = "binary_sensor.cgi_camera_input_1"
@@ -54,7 +60,7 @@ async def test_silent_stream_plus_failed_poll_reconnects(
     assert coordinator.push.last_error == "no data and the device did not answer"
     await simulator.counters.wait_for_connections("io", 0)
     simulator.set_input(1, True)
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, INPUT_1, "on")
 
 
@@ -96,14 +102,14 @@ async def test_resync_errors(
     with patch(f"{CLIENT}.check_inputs", side_effect=CameraConnectionError("reset")):
         coordinator.backoff = lambda attempt: 30.0
         simulator.faults.cut_streams("io")
-        fire_time(hass, 31)
+        fire_time(hass, POLL_SECONDS)
         await wait_for_inputs(
             coordinator,
             lambda: coordinator.push.last_error == "input resync failed: reset",
         )
         assert not coordinator.inputs_available
     with patch(f"{CLIENT}.check_inputs", side_effect=CameraAuthenticationError("401")):
-        fire_time(hass, 31)
+        fire_time(hass, POLL_SECONDS)
         await wait_for_inputs(coordinator, lambda: coordinator.push.auth_failed)
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -167,11 +173,11 @@ async def test_unexpected_error_keeps_task_alive(
     coordinator.backoff = lambda attempt: 30.0
     with patch(f"{CLIENT}.monitor_inputs", side_effect=RuntimeError("boom")):
         simulator.faults.cut_streams("io")
-        fire_time(hass, 31)
+        fire_time(hass, POLL_SECONDS)
         await wait_for_inputs(
             coordinator, lambda: coordinator.push.last_error == "RuntimeError('boom')"
         )
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, INPUT_1, "off")
 
 
@@ -183,7 +189,7 @@ async def test_storage_missing_answers(
     coordinator = entry.runtime_data.coordinator
     coordinator.recordings_wanted = 1
     with patch(f"{CLIENT}.storage_disks", side_effect=CameraNotFoundError("404")):
-        await coordinator.async_refresh()
+        await coordinator.async_refresh_storage()
     assert coordinator.data.storage.status == "absent"
     disks = await coordinator.client.storage_disks("all")
     other = dataclasses.replace(disks[0], disk_id="CF_DISK")
@@ -191,6 +197,6 @@ async def test_storage_missing_answers(
         patch(f"{CLIENT}.storage_disks", return_value=(other,)),
         patch(f"{CLIENT}.storage_recordings", side_effect=CameraNotFoundError("404")),
     ):
-        await coordinator.async_refresh()
+        await coordinator.async_refresh_storage()
     assert coordinator.data.storage.disk == other
     assert coordinator.data.storage.recordings is None

@@ -48,10 +48,10 @@ async def act(
     hass: HomeAssistant, entry: MockConfigEntry, service: str, **data: Any
 ) -> Any:
     """Call a device action on the entry's device."""
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, entry.runtime_data.device.mac)}
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    device = next(
+        d for d in devices if (DOMAIN, entry.runtime_data.device.mac) in d.identifiers
     )
-    assert device is not None
     return await hass.services.async_call(
         DOMAIN,
         service,
@@ -83,6 +83,10 @@ async def test_parameters(
     values = response["parameters"]
     assert values["Image.I0.Text.String"] == "Gate"
     assert values["SMTP.Password"] == "**REDACTED**"
+    listed = await act(
+        hass, entry, "get_parameters", parameters="Image.MaxViewers, Network.HostName"
+    )
+    assert set(listed["parameters"]) == {"Image.MaxViewers", "Network.HostName"}
     everything = await act(hass, entry, "get_parameters")
     assert "Network.HostName" in everything["parameters"]
 
@@ -313,6 +317,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("get_parameters", {"parameters": ["Network&x=1"]}, "invalid_argument"),
     ("get_parameters", {"parameters": []}, "invalid_argument"),
+    ("get_parameters", {"parameters": 5}, "invalid_argument"),
     ("set_osd_text", {"text": "x" * 129}, "invalid_argument"),
     ("set_osd_text", {"text": "a\nb"}, "invalid_argument"),
     ("set_osd_text", {"text": ["x"]}, "invalid_argument"),

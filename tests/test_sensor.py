@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.cgi_camera.const import (
+    SCAN_INTERVAL_SECONDS,
+    STORAGE_POLL_EVERY,
+)
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, fire_time, snapshot_entities, wait_for_state
+from tests.helpers import (
+    SetupIntegration,
+    snapshot_entities,
+    wait_for_state,
+)
 
 STATUS = "sensor.cgi_camera_sd_card_status"
 FREE = "sensor.cgi_camera_sd_card_free_space"
@@ -45,7 +55,7 @@ async def test_recordings_disabled_by_default(
     assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert hass.states.get(RECORDINGS) is None
     lists = simulator.counters.requests["/list.cgi"]
-    await entry.runtime_data.coordinator.async_refresh()
+    await entry.runtime_data.coordinator.async_refresh_storage()
     # One list.cgi for the disk status; none for the recordings.
     assert simulator.counters.requests["/list.cgi"] == lists + 1
 
@@ -54,27 +64,48 @@ async def test_sd_absent_and_full(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
     """Absent: status says so, the sizes are unavailable; full: all shown."""
-    await setup(simulator, platforms=[Platform.SENSOR])
+    entry = await setup(simulator, platforms=[Platform.SENSOR])
+    coordinator = entry.runtime_data.coordinator
     assert hass.states.get(STATUS).state == "ok"
     assert hass.states.get(FREE).state != STATE_UNAVAILABLE
 
     simulator.set_sd("absent")
-    fire_time(hass, 31)
+    await coordinator.async_refresh_storage()
     await wait_for_state(hass, STATUS, "absent")
     assert hass.states.get(FREE).state == STATE_UNAVAILABLE
     assert hass.states.get(TOTAL).state == STATE_UNAVAILABLE
     assert hass.states.get(USED).state == STATE_UNAVAILABLE
 
     simulator.set_sd("unmounted")
-    fire_time(hass, 31)
+    await coordinator.async_refresh_storage()
     await wait_for_state(hass, STATUS, "unmounted")
     assert hass.states.get(FREE).state == STATE_UNAVAILABLE
 
     simulator.set_sd("full")
-    fire_time(hass, 31)
+    await coordinator.async_refresh_storage()
     await wait_for_state(hass, STATUS, "full")
     assert hass.states.get(FREE).state != STATE_UNAVAILABLE
     assert float(hass.states.get(USED).state) >= 95
+
+
+async def test_sd_card_is_read_every_fifth_poll(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Relays are polled every minute, the slowly changing SD card every fifth."""
+    entry = await setup(simulator, platforms=[Platform.SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    assert coordinator.update_interval == timedelta(seconds=SCAN_INTERVAL_SECONDS)
+    lists = simulator.counters.requests["/list.cgi"]
+    checks = simulator.counters.requests["/io/output.cgi"]
+    simulator.set_sd("full")
+    for _ in range(STORAGE_POLL_EVERY - 1):
+        await coordinator.async_refresh()
+    assert simulator.counters.requests["/io/output.cgi"] == checks + 4
+    assert simulator.counters.requests["/list.cgi"] == lists
+    assert hass.states.get(STATUS).state == "ok"
+    await coordinator.async_refresh()
+    await wait_for_state(hass, STATUS, "full")
+    assert simulator.counters.requests["/list.cgi"] == lists + 1
 
 
 async def test_no_sd_card_no_sensors(

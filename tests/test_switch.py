@@ -23,7 +23,13 @@ from custom_components.cgi_camera.api import (
 )
 from custom_components.cgi_camera.const import DOMAIN, SERVICE_PULSE_OUTPUT
 from simulator import Simulator
-from tests.helpers import SetupIntegration, fire_time, snapshot_entities, wait_for_state
+from tests.helpers import (
+    POLL_SECONDS,
+    SetupIntegration,
+    fire_time,
+    snapshot_entities,
+    wait_for_state,
+)
 
 OUTPUT_1 = "switch.cgi_camera_output_1"
 OUTPUT_2 = "switch.cgi_camera_output_2"
@@ -65,7 +71,7 @@ async def test_relay_changed_on_device_is_polled(
     """A relay changed by the device itself shows after the next poll."""
     await setup(simulator, platforms=[Platform.SWITCH])
     simulator.set_output(2, True)
-    fire_time(hass, 31)
+    fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, OUTPUT_2, STATE_ON)
 
 

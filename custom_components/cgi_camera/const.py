@@ -52,9 +52,12 @@ DEFAULT_OPTIONS: Final = {
 
 # Polling: output relays and the SD card are the only things the device does
 # not push. Relays change through this integration (which re-reads them right
-# away) or through the device's own event rules; storage fills slowly. 30 s
-# keeps the device load at one or two small requests per interval.
-SCAN_INTERVAL_SECONDS: Final = 30
+# away) or through the device's own event rules, so a minute is soon enough for
+# the rare outside change. The SD card fills slowly: it is read every fifth
+# poll. A camera with relays and a card thus gets 1.2 small requests a minute
+# (the target for cheap devices is at most 2, beside the input stream).
+SCAN_INTERVAL_SECONDS: Final = 60
+STORAGE_POLL_EVERY: Final = 5
 
 # Reconnect backoff of the input monitor stream.
 BACKOFF_BASE_SECONDS: Final = 1.0

@@ -31,6 +31,7 @@ from .const import (
     DOMAIN,
     SCAN_INTERVAL_SECONDS,
     SD_DISK_ID,
+    STORAGE_POLL_EVERY,
 )
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ class PushState:
 class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     """Own every request to one device.
 
-    * polls what the device does not push (relays, SD card) every 30 s;
+    * polls what the device does not push: relays every minute, the SD card
+      every fifth poll;
     * holds ``io/input.cgi?monitor=...`` open in a background task of the
       config entry and reconnects it with backoff;
     * re-reads the inputs with ``check`` after every (re)connect.
@@ -152,6 +154,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._wake = asyncio.Event()
         # Recording counts cost an extra request: only while an entity wants it.
         self.recordings_wanted = 0
+        # Polls left before the SD card is read again (0: at the next poll).
+        self._polls_until_storage = 0
 
     @property
     def mac(self) -> str:
@@ -167,7 +171,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             if self.output_ports:
                 data.outputs = await self.client.check_outputs(self.output_ports)
             if self.device.capabilities.sd_card:
-                data.storage = await self._async_poll_storage()
+                data.storage = await self._async_storage_for_poll()
         except CameraAuthenticationError as err:
             self.push.auth_failed = True
             raise ConfigEntryAuthFailed(
@@ -185,6 +189,25 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             # The device answers again: skip the rest of the stream's backoff.
             self._wake.set()
         return data
+
+    async def async_refresh_storage(self) -> None:
+        """Read the SD card now, e.g. after mounting or formatting it."""
+        self._polls_until_storage = 0
+        await self.async_refresh()
+
+    async def async_request_storage_refresh(self) -> None:
+        """Read the SD card at the next (debounced) refresh."""
+        self._polls_until_storage = 0
+        await self.async_request_refresh()
+
+    async def _async_storage_for_poll(self) -> StorageState | None:
+        """Read the SD card every STORAGE_POLL_EVERY polls; else keep the last."""
+        if self._polls_until_storage > 0 and self.data is not None:
+            self._polls_until_storage -= 1
+            return self.data.storage
+        storage = await self._async_poll_storage()
+        self._polls_until_storage = STORAGE_POLL_EVERY - 1
+        return storage
 
     async def _async_poll_storage(self) -> StorageState:
         try:

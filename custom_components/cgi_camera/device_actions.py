@@ -101,6 +101,8 @@ def redact_params(values: dict[str, str]) -> dict[str, str]:
 
 
 def _param_patterns(value: Any) -> list[str]:
+    if isinstance(value, str):  # "Image.MaxViewers, Network.HostName"
+        value = [item.strip() for item in value.split(",")]
     items = value if isinstance(value, list) else [value]
     if not items or len(items) > MAX_PARAMETERS:
         raise vol.Invalid("expected 1 to 200 parameter or group names")
@@ -224,7 +226,7 @@ async def _storage_mount(
 ) -> None:
     _require_sd(entry)
     await entry.runtime_data.client.storage_mount(data[ATTR_DISK_ID])
-    await entry.runtime_data.coordinator.async_request_refresh()
+    await entry.runtime_data.coordinator.async_refresh_storage()
 
 
 async def _storage_unmount(
@@ -232,7 +234,7 @@ async def _storage_unmount(
 ) -> None:
     _require_sd(entry)
     await entry.runtime_data.client.storage_unmount(data[ATTR_DISK_ID])
-    await entry.runtime_data.coordinator.async_request_refresh()
+    await entry.runtime_data.coordinator.async_refresh_storage()
 
 
 async def _storage_format(
@@ -241,7 +243,7 @@ async def _storage_format(
     _require_confirm(data, "storage_format")
     _require_sd(entry)
     await entry.runtime_data.client.storage_format(data[ATTR_DISK_ID])
-    await entry.runtime_data.coordinator.async_request_refresh()
+    await entry.runtime_data.coordinator.async_refresh_storage()
 
 
 async def _storage_remove_recording(
@@ -252,7 +254,7 @@ async def _storage_remove_recording(
         _require_confirm(data, "storage_remove_recording")
     _require_sd(entry)
     await entry.runtime_data.client.storage_remove_recording(recording_id)
-    await entry.runtime_data.coordinator.async_request_refresh()
+    await entry.runtime_data.coordinator.async_refresh_storage()
 
 
 def _read_backup(folder: Path, value: str) -> tuple[str, bytes]:

@@ -127,7 +127,7 @@ class CgiCameraStorageSensor(CgiCameraEntity, SensorEntity):
         if self.entity_description.key == "sd_recordings":
             self.coordinator.recordings_wanted += 1
             self.async_on_remove(self._async_unwant_recordings)
-            await self.coordinator.async_request_refresh()
+            await self.coordinator.async_request_storage_refresh()
 
     def _async_unwant_recordings(self) -> None:
         self.coordinator.recordings_wanted -= 1
