@@ -61,6 +61,7 @@ logger:
 binary_sensor:
   - platform: rest
     name: baseline input 1
+    unique_id: baseline_input_1
     resource: {main_url}/io/input.cgi?check=1
     authentication: basic
     username: {user}
@@ -179,6 +180,9 @@ class Bench:
         if self.session:
             await self.session.close()
         self.processes.stop()
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        if self.ha.log_path.exists():
+            shutil.copy(self.ha.log_path, RESULTS / "home-assistant.log")
         shutil.rmtree(self.ha.config_dir, ignore_errors=True)
 
     async def counters(self, device: SimulatedDevice) -> dict[str, Any]:

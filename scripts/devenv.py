@@ -80,11 +80,13 @@ class Processes:
 
     running: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def spawn(self, command: Sequence[str], log: IO[bytes] | None = None) -> int:
+    def spawn(
+        self, command: Sequence[str], log: IO[bytes] | None = None, cwd: Path = ROOT
+    ) -> int:
         """Start a command; return its pid."""
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             stdout=log,
             stderr=subprocess.STDOUT if log else None,
             start_new_session=True,
@@ -145,7 +147,10 @@ class HomeAssistant:
         self.link_component(ROOT / "custom_components" / DOMAIN)
         log = self.log_path.open("ab")
         command = [str(PYTHON), "-m", "homeassistant", "-c", str(self.config_dir)]
-        self.pid = processes.spawn(command, log)
+        # Started in the config folder: from the repository's root, Python would
+        # import the repository's custom_components package instead of the
+        # config folder's, and miss every other linked component.
+        self.pid = processes.spawn(command, log, cwd=self.config_dir)
 
     def link_component(self, source: Path) -> None:
         """Let Home Assistant find a custom component through a link, not a copy."""
