@@ -286,6 +286,7 @@ class Bench:
         """Device connections, fps per viewer, CPU per frame and peak RSS."""
         frames: list[int] = []
         peak_connections, peak_rss = 0, 0.0
+        await self.wait_for_idle_video()
         cpu_before = process_cpu_seconds(self.ha.pid)
         tasks = [
             asyncio.create_task(self.viewer(entity_id, seconds, frames))
@@ -306,6 +307,14 @@ class Bench:
             "cpu_ms_per_frame": 1000 * cpu / delivered if delivered else float("nan"),
             "peak_rss_mib": peak_rss,
         }
+
+    async def wait_for_idle_video(self) -> None:
+        """Let the previous run's device connections close (ours linger 5 s)."""
+        for _ in range(200):
+            counters = await self.counters(MAIN)
+            if not counters["open_connections"].get("video", 0):
+                return
+            await asyncio.sleep(0.1)
 
     async def figure_live_view(self) -> None:
         """Our shared stream against the mjpeg integration, at 1, 5 and 20 viewers."""

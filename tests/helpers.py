@@ -26,6 +26,8 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
@@ -47,6 +49,12 @@ type SetupIntegration = Callable[..., Awaitable[MockConfigEntry]]
 WAIT_TIMEOUT = 15.0
 # Seconds to fire so that the next poll runs.
 POLL_SECONDS = SCAN_INTERVAL_SECONDS + 1
+
+
+def entity_object(hass: HomeAssistant, entity_id: str) -> Entity:
+    """Return the integration's entity object of ``entity_id``."""
+    domain = entity_id.split(".", 1)[0]
+    return hass.data[DATA_DOMAIN_PLATFORM_ENTITIES][(domain, DOMAIN)][entity_id]
 
 
 def entry_data(sim: Simulator, **overrides: Any) -> dict[str, Any]:

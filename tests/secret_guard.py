@@ -81,8 +81,7 @@ class SecretGuard:
         for sim in self.simulators:
             accounts = [(sim.config.username, sim.config.password)]
             accounts += [
-                (user.name, user.password)
-                for user in sim.state.users.accounts.values()
+                (user.name, user.password) for user in sim.state.users.accounts.values()
             ]
             for name, password in accounts:
                 if len(password) < _MIN_LENGTH:

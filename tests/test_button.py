@@ -64,7 +64,7 @@ async def test_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """Restart (device class restart) and backup, both config entities."""
+    """Restart, backup, sync clock and the PTZ buttons of the camera."""
     entry = await setup(simulator, platforms=[Platform.BUTTON])
     await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "button")
 

@@ -38,6 +38,7 @@ from tests.conftest import SimulatorFactory
 from tests.helpers import (
     WAIT_TIMEOUT,
     SetupIntegration,
+    entity_object,
     fire_time,
     wait_for_state,
 )
@@ -464,8 +465,8 @@ async def test_viewer_leaving_while_written_to(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
     """A viewer whose connection resets mid-write leaves; the stream lingers."""
-    entry = await setup(simulator, platforms=[Platform.CAMERA])
-    camera = entry.runtime_data.entities[CAMERA]
+    await setup(simulator, platforms=[Platform.CAMERA])
+    camera = entity_object(hass, CAMERA)
     assert isinstance(camera, CgiCameraCamera)
     writer = Mock()
     writer.write_headers = AsyncMock()

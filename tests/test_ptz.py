@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import Context, HomeAssistant
@@ -32,7 +33,7 @@ from custom_components.cgi_camera.ptz import (
 from simulator import Simulator
 from simulator.handlers import ptz as sim_ptz
 from tests.conftest import SimulatorFactory
-from tests.helpers import POLL_SECONDS, SetupIntegration, fire_time
+from tests.helpers import POLL_SECONDS, SetupIntegration, entity_object, fire_time
 
 CAMERA = "camera.cgi_camera"
 SELECT = "select.cgi_camera_ptz_preset"
@@ -474,20 +475,27 @@ async def test_not_a_ptz_camera(
     assert err.value.translation_key == "ptz_not_supported"
 
 
-async def test_targets(hass: HomeAssistant, simulator: Simulator, entry) -> None:
-    """Non-camera targets are ignored; an unloaded entry is refused."""
-    with pytest.raises(ServiceValidationError) as err:
+async def test_targets(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Only loaded cameras of the integration are acted on; others are logged."""
+    with no_request(simulator):
         await hass.services.async_call(
             DOMAIN,
             "ptz_stop",
             {ATTR_ENTITY_ID: "button.cgi_camera_ptz_up"},
             blocking=True,
         )
-    assert err.value.translation_key == "no_target"
+    assert "button.cgi_camera_ptz_up are missing" in caplog.text
     await hass.config_entries.async_unload(entry.entry_id)
-    with pytest.raises(ServiceValidationError) as err:
+    await hass.async_block_till_done()
+    caplog.clear()
+    with no_request(simulator):
         await call(hass, "ptz_stop")
-    assert err.value.translation_key == "entity_not_loaded"
+    assert f"{CAMERA} are missing" in caplog.text
 
 
 async def test_permissions(
@@ -506,6 +514,25 @@ async def test_permissions(
                 {ATTR_ENTITY_ID: CAMERA, **data},
                 blocking=True,
                 context=context,
+            )
+    # A user who controls the camera may move it, but not change presets.
+    user_group = await hass.auth.async_get_group(GROUP_ID_USER)
+    user = MockUser(groups=[user_group]).add_to_hass(hass)
+    await hass.services.async_call(
+        DOMAIN,
+        "ptz_move",
+        {ATTR_ENTITY_ID: CAMERA, "direction": "up"},
+        blocking=True,
+        context=Context(user_id=user.id),
+    )
+    for service in ("ptz_set_preset", "ptz_remove_preset"):
+        with no_request(simulator), pytest.raises(Unauthorized):
+            await hass.services.async_call(
+                DOMAIN,
+                service,
+                {ATTR_ENTITY_ID: CAMERA, "preset": "Door"},
+                blocking=True,
+                context=Context(user_id=user.id),
             )
     unknown = Context(user_id="no-such-user")
     with pytest.raises(Unauthorized):
@@ -652,7 +679,7 @@ async def test_position_sensors(
     assert hass.states.get("sensor.cgi_camera_ptz_tilt").state == "-4.0"
     assert hass.states.get("sensor.cgi_camera_ptz_zoom").state == "500.0"
     # Device away: unavailable.
-    position = entry.runtime_data.entities["sensor.cgi_camera_ptz_pan"].position
+    position = entity_object(hass, "sensor.cgi_camera_ptz_pan").position
     simulator.faults.status_next(500)
     await position.async_refresh()
     await hass.async_block_till_done()

@@ -34,8 +34,6 @@ from .repairs import async_start_clock_check
 from .services import async_setup_services
 
 if TYPE_CHECKING:
-    from homeassistant.helpers.entity import Entity
-
     from .live_stream import LiveStreamHub
 
 PLATFORMS: list[Platform] = [
@@ -57,8 +55,6 @@ class CgiCameraRuntimeData:
     client: CameraClient
     coordinator: CgiCameraCoordinator
     device: DeviceInfo
-    # Entities by entity_id, for the integration's entity actions.
-    entities: dict[str, Entity] = field(default_factory=dict)
     # The data and options the entry was set up with (some changes reload).
     options: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)

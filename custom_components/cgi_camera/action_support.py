@@ -7,12 +7,10 @@ only) and validate values here, so that every wrong value becomes a translated
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-import inspect
+from collections.abc import Mapping
 import math
-from typing import Any, cast
+from typing import Any
 
-from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import (
     HomeAssistantError,
@@ -20,7 +18,6 @@ from homeassistant.exceptions import (
     Unauthorized,
     UnknownUser,
 )
-from homeassistant.helpers import service as service_helper
 import voluptuous as vol
 
 from .api import CameraError, CameraValueError
@@ -143,11 +140,11 @@ async def async_check_user(
     call: ServiceCall,
     *,
     admin: bool = False,
-    entity_ids: Iterable[str] = (),
 ) -> None:
-    """Refuse callers without admin rights / control of the targeted entities.
+    """Refuse unknown callers and, with ``admin``, callers without admin rights.
 
-    Calls without a user (automations, scripts) are allowed, as in core.
+    Calls without a user (automations, scripts) are allowed, as in core. The
+    control of targeted entities is checked by Home Assistant's entity actions.
     """
     user_id = call.context.user_id
     if not user_id:
@@ -157,25 +154,3 @@ async def async_check_user(
         raise UnknownUser(context=call.context, user_id=user_id)
     if admin and not user.is_admin:
         raise Unauthorized(context=call.context, user_id=user_id)
-    for entity_id in entity_ids:
-        if not user.permissions.check_entity(entity_id, POLICY_CONTROL):
-            raise Unauthorized(
-                context=call.context,
-                user_id=user_id,
-                entity_id=entity_id,
-                permission=POLICY_CONTROL,
-            )
-
-
-# Home Assistant 2025.x: async_extract_entity_ids(hass, call); newer: (call).
-_EXTRACT_TAKES_HASS = (
-    "hass" in inspect.signature(service_helper.async_extract_entity_ids).parameters
-)
-
-
-async def extract_entity_ids(hass: HomeAssistant, call: ServiceCall) -> set[str]:
-    """Return the entity ids a call targets, on old and new Home Assistant."""
-    extract = cast("Any", service_helper.async_extract_entity_ids)
-    if _EXTRACT_TAKES_HASS:
-        return cast("set[str]", await extract(hass, call))
-    return cast("set[str]", await extract(call))  # pragma: no cover - newer HA

@@ -26,6 +26,7 @@ import voluptuous as vol
 from . import CgiCameraConfigEntry, create_client
 from .api import (
     CameraAuthenticationError,
+    CameraCertificateError,
     CameraError,
     CameraForbiddenError,
     DeviceInfo,
@@ -102,6 +103,9 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
             return None, {"base": "invalid_auth"}
         except CameraForbiddenError:
             return None, {"base": "insufficient_rights"}
+        except CameraCertificateError as err:
+            _LOGGER.debug("Untrusted certificate at %s: %s", client.base_url, err)
+            return None, {"base": "invalid_certificate"}
         except CameraError as err:
             _LOGGER.debug("Cannot connect to %s: %s", client.base_url, err)
             return None, {"base": "cannot_connect"}

@@ -86,7 +86,11 @@ def _param_values(value: Any) -> dict[str, str]:
             item = str(raw)
         else:
             raise vol.Invalid(f"{name}: expected a text or number")
-        if len(item) > MAX_VALUE_LENGTH or "\n" in item or "\r" in item:
+        if len(item) > MAX_VALUE_LENGTH or any(
+            ord(char) < 32 or char == "\x7f" for char in item
+        ):
+            # Newlines would add lines to param.cgi's answers; NUL and other
+            # control characters are cut or mangled by the device's CGI.
             raise vol.Invalid(f"{name}: not a one-line value")
         result[name] = item
     return result

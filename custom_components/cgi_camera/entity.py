@@ -30,18 +30,6 @@ class CgiCameraBaseEntity(Entity):
         self._attr_unique_id = f"{coordinator.mac}-{key}"
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.mac)})
 
-    async def async_added_to_hass(self) -> None:
-        """Make the entity reachable for the integration's entity actions."""
-        await super().async_added_to_hass()
-        self.coordinator.config_entry.runtime_data.entities[self.entity_id] = self
-
-    async def async_will_remove_from_hass(self) -> None:
-        """Forget the entity."""
-        await super().async_will_remove_from_hass()
-        entities = self.coordinator.config_entry.runtime_data.entities
-        if entities.get(self.entity_id) is self:
-            del entities[self.entity_id]
-
 
 class CgiCameraEntity(CoordinatorEntity[CgiCameraCoordinator], CgiCameraBaseEntity):
     """An entity whose state comes from the coordinator's polling."""

@@ -1,21 +1,21 @@
 """PTZ actions on the integration's camera entities.
 
-The actions are registered once in ``async_setup``. A call resolves each
-targeted camera through the entity registry (unique id ``{mac}-camera_{n}``)
-to its config entry and video source, so the camera entity class needs no PTZ
-methods. Every value is checked before any request; commands the source does
-not list in ``com/ptz.cgi?info=1`` are refused by name.
+The actions are registered once in ``async_setup`` as entity actions of the
+integration's cameras; Home Assistant resolves the targets (and checks the
+caller's control of them), and each camera entity maps to its config entry
+and video source, so the camera entity class needs no PTZ methods. Every
+value is checked before any request; commands the source does not list in
+``com/ptz.cgi?info=1`` are refused by name.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 import logging
-import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
@@ -26,7 +26,7 @@ from homeassistant.core import (
     ServiceCall,
     callback,
 )
-from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.typing import VolSchemaType
 import voluptuous as vol
@@ -35,7 +35,6 @@ from .action_support import (
     async_check_user,
     camera_error,
     check_range,
-    extract_entity_ids,
     integer,
     invalid,
     number,
@@ -54,14 +53,14 @@ from .api.ptz import (
     SPEED_RANGE,
     TILT_RANGE,
 )
+from .compat import async_register_platform_entity_service
 from .const import DOMAIN
 
 if TYPE_CHECKING:
     from . import CgiCameraConfigEntry, CgiCameraRuntimeData
+    from .camera import CgiCameraCamera
 
 _LOGGER = logging.getLogger(__name__)
-
-CAMERA_UNIQUE_ID = re.compile(r"^(?P<mac>.+)-camera_(?P<source>\d+)$")
 
 ATTR_DIRECTION = "direction"
 ATTR_PAN = "pan"
@@ -228,32 +227,16 @@ class PtzTarget:
         return camera_arg(self.entry.runtime_data, self.source)
 
 
-async def _async_targets(
-    hass: HomeAssistant, call: ServiceCall, entity_ids: Iterable[str]
-) -> list[PtzTarget]:
-    """Resolve targeted camera entities to PTZ sources."""
-    registry = er.async_get(hass)
-    targets: list[PtzTarget] = []
-    for entity_id in sorted(entity_ids):
-        reg = registry.async_get(entity_id)
-        if reg is None or reg.platform != DOMAIN or reg.domain != Platform.CAMERA:
-            continue
-        entry = (
-            hass.config_entries.async_get_entry(reg.config_entry_id)
-            if reg.config_entry_id
-            else None
-        )
-        if entry is None or entry.state is not ConfigEntryState.LOADED:
-            raise invalid("entity_not_loaded", entity_id=entity_id)
-        entry = cast("CgiCameraConfigEntry", entry)
-        match = CAMERA_UNIQUE_ID.match(reg.unique_id)
-        source = int(match["source"]) if match else 0
-        if source not in entry.runtime_data.device.capabilities.ptz_sources:
-            raise invalid("ptz_not_supported", entity_id=entity_id)
-        targets.append(PtzTarget(hass, entry, source, entity_id))
-    if not targets:
-        raise invalid("no_target", service=f"{DOMAIN}.{call.service}")
-    return targets
+def camera_target(entity: CgiCameraCamera) -> PtzTarget:
+    """Return the PTZ source of a camera entity; refuse cameras without PTZ."""
+    entry = entity.coordinator.config_entry
+    source = entity.source
+    if (
+        not isinstance(source, int)
+        or source not in entry.runtime_data.device.capabilities.ptz_sources
+    ):
+        raise invalid("ptz_not_supported", entity_id=entity.entity_id)
+    return PtzTarget(entity.hass, entry, source, entity.entity_id)
 
 
 async def async_require(target: PtzTarget, commands: Iterable[str]) -> None:
@@ -693,22 +676,21 @@ def _outer_schema(service: PtzService) -> VolSchemaType:
 
 
 def _make_handler(
-    hass: HomeAssistant, service: PtzService
-) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
-    async def handle(call: ServiceCall) -> None:
+    service: PtzService,
+) -> Callable[[CgiCameraCamera, ServiceCall], Awaitable[None]]:
+    """Return the entity action of ``service``: check, then run on the camera."""
+
+    async def handle(entity: CgiCameraCamera, call: ServiceCall) -> None:
         data = validate(
             service.schema,
             {k: v for k, v in call.data.items() if k not in cv.ENTITY_SERVICE_FIELDS},
         )
         if service.check is not None:
             service.check(data)
-        entity_ids = await extract_entity_ids(hass, call)
-        targets = await _async_targets(hass, call, entity_ids)
-        await async_check_user(
-            hass, call, admin=service.admin, entity_ids=[t.name for t in targets]
-        )
-        for target in targets:
-            await async_run(target, service.run, dict(data))
+        if service.admin:
+            await async_check_user(entity.hass, call, admin=True)
+        target = camera_target(entity)
+        await async_run(target, service.run, data)
 
     return handle
 
@@ -725,8 +707,13 @@ async def async_run(target: PtzTarget, run: Runner, data: dict[str, Any]) -> Non
 def async_setup_ptz_services(hass: HomeAssistant) -> None:
     """Register the PTZ actions (from async_setup)."""
     for service in SERVICES:
-        hass.services.async_register(
-            DOMAIN, service.name, _make_handler(hass, service), _outer_schema(service)
+        async_register_platform_entity_service(
+            hass,
+            DOMAIN,
+            service.name,
+            entity_domain=Platform.CAMERA,
+            func=_make_handler(service),
+            schema=_outer_schema(service),
         )
 
 

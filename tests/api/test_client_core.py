@@ -14,6 +14,7 @@ from custom_components.cgi_camera.api import (
     CameraRequestRefusedError,
     CameraValueError,
 )
+from custom_components.cgi_camera.api.transport import basic_authorization
 from simulator import Simulator
 
 from .conftest import ClientFactory, SimulatorFactory
@@ -306,3 +307,11 @@ async def test_user_arguments_checked_before_sending(
         await call(client)  # type: ignore[operator]
     assert info.value.argument == argument
     assert simulator.counters.total_requests == 0
+
+
+def test_basic_authorization_matches_rfc_7617() -> None:
+    """RFC 7617's example, and UTF-8 for characters beyond ASCII."""
+    assert basic_authorization("Aladdin", "open sesame") == (
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    )
+    assert basic_authorization("test", "123\u00a3") == "Basic dGVzdDoxMjPCow=="

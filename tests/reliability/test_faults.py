@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 import contextlib
+from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
@@ -39,6 +40,7 @@ from tests.reliability.helpers import (
     OUTPUT_2,
     LogCheck,
     recover,
+    settle,
     step,
 )
 from tests.test_live_stream import hub_of, open_viewer, wait_stream
@@ -83,7 +85,11 @@ def history(hass: HomeAssistant, *entity_ids: str) -> Iterator[dict[str, list[st
 
 
 async def break_device(
-    hass: HomeAssistant, sim: Simulator, inject: Callable[[], None]
+    hass: HomeAssistant,
+    sim: Simulator,
+    inject: Callable[[], None],
+    *,
+    hanging: bool = False,
 ) -> int:
     """Inject a fault that concerns every request; return requests made during it.
 
@@ -93,12 +99,14 @@ async def break_device(
     inject()
     sim.faults.cut_streams("io")
     await wait_for_state(hass, INPUT_1, STATE_UNAVAILABLE)
+    if hanging:
+        await step(hass, 11, hanging=True)  # the poll's timeout (10 s)
     await wait_for_state(hass, OUTPUT_1, STATE_UNAVAILABLE)
     sim.set_input(1, True)
     sim.set_output(2, True)
     before = sim.counters.total_requests
     for _ in range(FAULT_STEPS):
-        await step(hass)
+        await step(hass, hanging=hanging)
         assert hass.states.get(INPUT_1).state == STATE_UNAVAILABLE
         assert hass.states.get(OUTPUT_1).state == STATE_UNAVAILABLE
     return sim.counters.total_requests - before
@@ -168,8 +176,15 @@ async def test_device_never_answers(
 ) -> None:
     """Accepted, never answered: the client's timeouts end each request."""
     log = LogCheck(caplog)
-    requests = await break_device(hass, sim, lambda: sim.faults.hang_next(10_000))
-    assert 0 < requests <= MAX_REQUESTS_PER_STEP * FAULT_STEPS
+    requests = await break_device(
+        hass, sim, lambda: sim.faults.hang_next(10_000), hanging=True
+    )
+    # (hung requests are counted once answered: none was)
+    assert requests <= MAX_REQUESTS_PER_STEP * FAULT_STEPS
+    sim.faults.clear()
+    # The client's timeout (10 s) gives up the requests still waiting.
+    await step(hass, 11, hanging=True)
+    await settle(hass)
     await assert_back(hass, sim, log)
     # Every hung request was given up (no connection left waiting).
     await sim.counters.wait_for_connections("io", 1)
@@ -193,11 +208,11 @@ async def test_reboot_of_20_seconds(
     log = LogCheck(caplog)
     await sim.reboot()
     await wait_for_state(hass, INPUT_1, STATE_UNAVAILABLE)
-    await step(hass, 10)  # the device is still away after 10 s
+    await step(hass, 10)  # 10 s later the device is still away
     await wait_for_state(hass, OUTPUT_1, STATE_UNAVAILABLE)
     assert not sim.is_up
     sim.set_input(1, True)
-    await step(hass, 11)  # 21 s: the device is back
+    await step(hass, 21)  # 21 s after the restart it is back
     await sim.wait_until_up()
     steps = await recover(hass, {INPUT_1: "on", OUTPUT_1: "off", OUTPUT_2: "off"})
     assert steps == 1
@@ -211,16 +226,14 @@ async def test_reset_mid_input_stream(
     entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """The input stream is reset; its reconnect is reset too; relays stay."""
+    """The input stream is cut; it comes back resynced; relays stay."""
     coordinator = entry.runtime_data.coordinator
     log = LogCheck(caplog)
     with history(hass, OUTPUT_1, INPUT_2) as seen:
-        sim.faults.reset_next(2)  # the first reconnect (and aiohttp's retry)
-        sim.faults.cut_streams("io")
+        assert sim.faults.cut_streams("io") == 1
+        sim.set_input(2, True)  # the cut stream never carries it
         await wait_for_state(hass, INPUT_2, STATE_UNAVAILABLE)
-        sim.set_input(2, True)  # while no stream is open
-        await step(hass)
-        await wait_for_state(hass, INPUT_2, "on")
+        await wait_for_state(hass, INPUT_2, "on")  # the resync's answer
     assert STATE_UNAVAILABLE not in seen[OUTPUT_1]
     assert seen[INPUT_2] == [STATE_UNAVAILABLE, "on"]
     assert coordinator.push.reconnect_count == 1
@@ -242,6 +255,8 @@ async def test_corrupt_input_stream(
     with history(hass, OUTPUT_1, INPUT_1) as seen:
         assert sim.faults.corrupt_streams("io", mode=mode) == 1
         sim.set_input(1, True)  # its part is the corrupt one
+        # A wrong boundary shows when the next part starts: the keep-alive.
+        await step(hass, 11)
         await wait_for_inputs(coordinator, lambda: coordinator.push.reconnect_count)
         await recover(hass, {INPUT_1: "on"})
         sim.set_input(1, False)  # the new stream pushes again
@@ -353,29 +368,33 @@ async def test_clock_jump(
     sim: Simulator,
     entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Clock jumps (device +1 h, host +2 h then -1 h): nothing breaks.
 
-    The device's jump raises the clock-drift repair; the host's jumps make
-    no entity unavailable and drop no stream.
+    The device's jump raises the clock-drift repair; the host's jumps (its
+    wall clock: timers run on the monotonic loop clock, as in production)
+    make no entity unavailable and drop no stream.
     """
     coordinator = entry.runtime_data.coordinator
     log = LogCheck(caplog)
     with history(hass, OUTPUT_1, INPUT_1) as seen:
         sim.set_clock_offset(3600)
         await step(hass, 2 * 3600)  # the host's clock jumps 2 h ahead
-        await coordinator.async_refresh()
-        await hass.async_block_till_done()
+        await settle(hass)
         assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id(entry))
         sim.set_input(1, True)
         await wait_for_state(hass, INPUT_1, "on")
-        freezer.move_to(dt_util.utcnow() - dt_util.dt.timedelta(hours=1))
-        sim.set_input(1, False)
-        await wait_for_state(hass, INPUT_1, "off")
-        sim.set_output(1, True)
+        back = dt_util.utcnow() - timedelta(hours=1)
+        with patch("homeassistant.util.dt.utcnow", return_value=back):
+            sim.set_input(1, False)
+            await wait_for_state(hass, INPUT_1, "off")
+            sim.set_output(1, True)
+            await coordinator.async_refresh()
+            await wait_for_state(hass, OUTPUT_1, "on")
+            assert coordinator.push.last_event == back
+        sim.set_output(1, False)
         await step(hass, CAP_STEP)
-        await wait_for_state(hass, OUTPUT_1, "on")
+        await wait_for_state(hass, OUTPUT_1, "off")
     assert STATE_UNAVAILABLE not in seen[OUTPUT_1]
     assert STATE_UNAVAILABLE not in seen[INPUT_1]
     assert coordinator.push.reconnect_count == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 import hashlib
@@ -13,7 +14,14 @@ import aiohttp
 
 from simulator import Simulator
 
-ROOT = aiohttp.BasicAuth("root", "pass")
+
+def basic_auth(user: str, password: str) -> dict[str, str]:
+    """A Basic Authorization header (aiohttp's BasicAuth is deprecated in 3.13)."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+ROOT = basic_auth("root", "pass")
 
 
 def md5(value: str) -> str:
@@ -66,17 +74,18 @@ async def get(
     http: aiohttp.ClientSession,
     sim: Simulator,
     path: str,
-    auth: aiohttp.BasicAuth | None = ROOT,
+    auth: dict[str, str] | None = ROOT,
     **kwargs: Any,
 ) -> tuple[int, str]:
-    async with http.get(sim.url + path, auth=auth, **kwargs) as response:
+    headers = {**(auth or {}), **kwargs.pop("headers", {})}
+    async with http.get(sim.url + path, headers=headers, **kwargs) as response:
         return response.status, await response.text()
 
 
 async def get_bytes(
     http: aiohttp.ClientSession, sim: Simulator, path: str, **kwargs: Any
 ) -> aiohttp.ClientResponse:
-    response = await http.get(sim.url + path, auth=ROOT, **kwargs)
+    response = await http.get(sim.url + path, headers=ROOT, **kwargs)
     await response.read()
     return response
 
@@ -93,9 +102,9 @@ async def stream(
     http: aiohttp.ClientSession,
     sim: Simulator,
     path: str,
-    auth: aiohttp.BasicAuth = ROOT,
+    auth: dict[str, str] = ROOT,
 ) -> AsyncIterator[aiohttp.ClientResponse]:
-    response = await http.get(sim.url + path, auth=auth)
+    response = await http.get(sim.url + path, headers=auth)
     try:
         yield response
     finally:

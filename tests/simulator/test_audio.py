@@ -70,8 +70,7 @@ async def test_transmit_counts_bytes(
     async with http.post(
         simulator.url + "/audio/transmit.cgi",
         data=blocks(),
-        headers={"Content-Type": "audio/basic", "Cache-Control": "no-cache"},
-        auth=ROOT,
+        headers={"Content-Type": "audio/basic", "Cache-Control": "no-cache", **ROOT},
     ) as response:
         assert response.status == 204
     assert simulator.counters.audio_bytes_received == 1200
@@ -85,8 +84,10 @@ async def test_transmit_multipart_spec_example(
     async with http.post(
         simulator.url + "/audio/transmit.cgi",
         data=part * 3,
-        headers={"Content-Type": "multipart/x-mixed-replace; boundary=--myboundary"},
-        auth=ROOT,
+        headers={
+            "Content-Type": "multipart/x-mixed-replace; boundary=--myboundary",
+            **ROOT,
+        },
     ) as response:
         assert response.status == 204
     assert simulator.counters.audio_bytes_received == len(part) * 3

@@ -5,7 +5,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import Factory, digest_challenge, digest_header, get
+from .helpers import Factory, basic_auth, digest_challenge, digest_header, get
 
 PATH = "/param.cgi?action=list&group=Brand.Brand"
 
@@ -24,9 +24,7 @@ async def test_unauthenticated_gets_both_challenges(
 
 async def test_basic(simulator: Simulator, http: aiohttp.ClientSession) -> None:
     assert await get(http, simulator, PATH) == (200, "Brand.Brand=CGI\n")
-    status, _ = await get(
-        http, simulator, PATH, auth=aiohttp.BasicAuth("root", "wrong")
-    )
+    status, _ = await get(http, simulator, PATH, headers=basic_auth("root", "wrong"))
     assert status == 401
     status, _ = await get(
         http, simulator, PATH, auth=None, headers={"Authorization": "Basic !!!"}
@@ -183,12 +181,10 @@ async def test_access_levels(
         simulator.state.users.add(name, password, "axuser", groups, "")
     simulator.state.users.add("nobody", "n1", "axuser", (), "")
     for role, (name, password, _) in ACCOUNTS.items():
-        status, _ = await get(
-            http, simulator, path, auth=aiohttp.BasicAuth(name, password)
-        )
+        status, _ = await get(http, simulator, path, headers=basic_auth(name, password))
         allowed = ORDER.index(role) >= ORDER.index(level)
         assert (status != 403) == allowed, (role, path, status)
-    status, _ = await get(http, simulator, path, auth=aiohttp.BasicAuth("nobody", "n1"))
+    status, _ = await get(http, simulator, path, headers=basic_auth("nobody", "n1"))
     assert status == 403
     status, _ = await get(http, simulator, path, auth=None)
     assert status == 401
@@ -201,7 +197,7 @@ async def test_post_body_action_sets_level(
     async with http.post(
         simulator.url + "/param.cgi",
         data={"action": "update", "Network.HostName": "evil"},
-        auth=aiohttp.BasicAuth("viewer", "v1"),
+        headers=basic_auth("viewer", "v1"),
     ) as response:
         assert response.status == 403
     assert simulator.params["Network.HostName"] == "cgi-camera"

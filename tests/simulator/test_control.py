@@ -4,7 +4,7 @@ import aiohttp
 
 from simulator import Simulator
 
-from .helpers import control, get
+from .helpers import basic_auth, control, get
 
 
 async def test_state_and_counters(
@@ -62,7 +62,7 @@ async def test_password_sd_clock_video(
         http,
         simulator,
         "/param.cgi?action=list&group=Brand",
-        auth=aiohttp.BasicAuth("root", "secret"),
+        headers=basic_auth("root", "secret"),
     )
     assert status == 200
     await control(http, simulator, "password?user=guest&password=guest1")

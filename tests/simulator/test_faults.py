@@ -29,7 +29,7 @@ async def test_garbage_and_error(
     simulator: Simulator, http: aiohttp.ClientSession
 ) -> None:
     await control(http, simulator, "fault/garbage?count=1")
-    async with http.get(simulator.url + PATH, auth=ROOT) as response:
+    async with http.get(simulator.url + PATH, headers=ROOT) as response:
         assert await response.read() == GARBAGE
     simulator.faults.error_next("/io/input.cgi", 1)
     assert await get(http, simulator, PATH) == (200, "Brand.Brand=CGI\n")
@@ -77,7 +77,7 @@ async def post(http: aiohttp.ClientSession, sim: Simulator) -> int:
     async with http.post(
         sim.url + "/param.cgi",
         data={"action": "list", "group": "Brand.Brand"},
-        auth=ROOT,
+        headers=ROOT,
     ) as response:
         await response.read()
         return response.status

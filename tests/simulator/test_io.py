@@ -8,7 +8,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import ROOT, Factory, control, get, read_until, stream
+from .helpers import ROOT, Factory, basic_auth, control, get, read_until, stream
 
 HEADER_TAIL = b"\r\n\r\n\r\n--ioboundary\r\n"
 
@@ -232,23 +232,23 @@ async def test_operator_needed_for_action(
         http,
         simulator,
         "/io/output.cgi?action=1:/",
-        auth=aiohttp.BasicAuth("viewer", "v1"),
+        headers=basic_auth("viewer", "v1"),
     )
     assert status == 403
     status, body = await get(
         http,
         simulator,
         "/io/output.cgi?check=1",
-        auth=aiohttp.BasicAuth("viewer", "v1"),
+        headers=basic_auth("viewer", "v1"),
     )
     assert (status, body) == (200, "output1=0\r\n")
     status, body = await get(
         http,
         simulator,
         "/io/output.cgi?action=1:/",
-        auth=aiohttp.BasicAuth("oper", "o1"),
+        headers=basic_auth("oper", "o1"),
     )
     assert (status, body) == (200, "OK\r\n")
     status, _ = await get(http, simulator, "/io/output.cgi?action=1:/", auth=None)
     assert status == 401
-    assert ROOT.login == "root"
+    assert ROOT == basic_auth("root", "pass")

@@ -5,7 +5,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import Factory, get
+from .helpers import Factory, basic_auth, get
 
 
 async def test_list_network_spec_example(
@@ -13,7 +13,7 @@ async def test_list_network_spec_example(
 ) -> None:
     async with http.get(
         simulator.url + "/param.cgi?action=list&group=Network",
-        auth=aiohttp.BasicAuth("root", "pass"),
+        headers=basic_auth("root", "pass"),
     ) as response:
         assert response.status == 200
         assert response.headers["Content-Type"] == "text/plain"
@@ -101,7 +101,7 @@ async def test_update_post_body(
     async with http.post(
         simulator.url + "/param.cgi",
         data={"action": "update", "Network.HostName": "My camera"},
-        auth=aiohttp.BasicAuth("root", "pass"),
+        headers=basic_auth("root", "pass"),
     ) as response:
         assert await response.text() == "OK\r\n"
     assert simulator.params["Network.HostName"] == "My camera"
@@ -293,7 +293,7 @@ async def test_secrets_hidden_from_viewers(
         http,
         simulator,
         "/param.cgi?action=list&group=SMTP",
-        auth=aiohttp.BasicAuth("view", "view1"),
+        headers=basic_auth("view", "view1"),
     )
     assert "SMTP.MailServer1=" in body
     assert "Password" not in body

@@ -7,7 +7,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import Factory, get
+from .helpers import Factory, basic_auth, get
 
 DISKS_SPEC = (
     '<?xml version="1.0" ?>\n'
@@ -31,7 +31,7 @@ def disk(body: str) -> dict[str, str]:
 async def test_list_disks(simulator: Simulator, http: aiohttp.ClientSession) -> None:
     async with http.get(
         simulator.url + "/list.cgi?diskid=SD_DISK",
-        auth=aiohttp.BasicAuth("root", "pass"),
+        headers=basic_auth("root", "pass"),
     ) as response:
         assert response.headers["Content-Type"] == "text/xml"
         body = await response.text()

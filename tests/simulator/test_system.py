@@ -116,7 +116,7 @@ async def test_backup_and_restore(
     await get(http, simulator, "/com/ptzconfig.cgi?setserverpresetname=Door&home=yes")
     await get(http, simulator, "/ipfilter.cgi?action=add&ipaddress=127.0.0.1")
     simulator.add_user("joe", "foo", "admin")
-    async with http.get(simulator.url + "/backup.cgi", auth=ROOT) as response:
+    async with http.get(simulator.url + "/backup.cgi", headers=ROOT) as response:
         assert response.status == 200
         assert response.headers["Content-Type"] == "application/x-tar"
         assert (
@@ -143,7 +143,7 @@ async def test_backup_and_restore(
         content_type="application/x-tar",
     )
     async with http.post(
-        simulator.url + "/restore.cgi", data=form, auth=ROOT
+        simulator.url + "/restore.cgi", data=form, headers=ROOT
     ) as response:
         assert await response.text() == "OK\r\n"
     assert simulator.params["Network.HostName"] == "before"
@@ -167,8 +167,7 @@ async def test_restore_spec_example_bytes(
     async with http.post(
         simulator.url + "/restore.cgi?",
         data=body,
-        headers={"Content-Type": "multipart/form-data; boundary=AaBo3x"},
-        auth=ROOT,
+        headers={"Content-Type": "multipart/form-data; boundary=AaBo3x", **ROOT},
     ) as response:
         assert await response.text() == "OK\r\n"
 
@@ -231,7 +230,7 @@ async def test_restore_bad_files(
     form = aiohttp.FormData()
     form.add_field("backup.tar", payload, filename="b.tar")
     async with http.post(
-        simulator.url + "/restore.cgi", data=form, auth=ROOT
+        simulator.url + "/restore.cgi", data=form, headers=ROOT
     ) as response:
         body = await response.text()
     assert body.startswith("Request failed: ")
@@ -245,14 +244,14 @@ async def test_restore_needs_post_and_file(
         1
     ] == "Request failed: restore requires POST\r\n"
     async with http.post(
-        simulator.url + "/restore.cgi", data=b"x", auth=ROOT
+        simulator.url + "/restore.cgi", data=b"x", headers=ROOT
     ) as response:
         assert (await response.text()).startswith("Request failed: no backup file")
     form = aiohttp.FormData()
     form.add_field("field", "value")
     form.add_field("file", b"", filename="empty.tar")
     async with http.post(
-        simulator.url + "/restore.cgi", data=form, auth=ROOT
+        simulator.url + "/restore.cgi", data=form, headers=ROOT
     ) as response:
         assert (await response.text()).startswith("Request failed: invalid backup")
 
@@ -271,8 +270,7 @@ async def test_firmware_upgrade(
     async with http.post(
         sim.url + "/firmwareupgrade.cgi?type=normal",
         data=body,
-        headers={"Content-Type": "multipart/form-data; boundary=AsCg5y"},
-        auth=ROOT,
+        headers={"Content-Type": "multipart/form-data; boundary=AsCg5y", **ROOT},
     ) as response:
         assert await response.text() == "OK\r\n"
     await wait_down(sim)
@@ -282,7 +280,7 @@ async def test_firmware_upgrade(
     form = aiohttp.FormData()
     form.add_field("firmware.bin", b"plain image", filename="firmware.bin")
     async with http.post(
-        sim.url + "/firmwareupgrade.cgi?type=factorydefault", data=form, auth=ROOT
+        sim.url + "/firmwareupgrade.cgi?type=factorydefault", data=form, headers=ROOT
     ) as response:
         assert await response.text() == "OK\r\n"
     await wait_down(sim)
@@ -298,11 +296,11 @@ async def test_firmware_errors(
         "Request failed:"
     )
     async with http.post(
-        simulator.url + "/firmwareupgrade.cgi?type=odd", auth=ROOT
+        simulator.url + "/firmwareupgrade.cgi?type=odd", headers=ROOT
     ) as response:
         assert (await response.text()).startswith("Request failed: invalid type")
     async with http.post(
-        simulator.url + "/firmwareupgrade.cgi", data=b"x", auth=ROOT
+        simulator.url + "/firmwareupgrade.cgi", data=b"x", headers=ROOT
     ) as response:
         assert (await response.text()).startswith("Request failed: no firmware")
 
@@ -364,7 +362,7 @@ async def test_setosd(simulator_factory: Factory, http: aiohttp.ClientSession) -
     assert sim.osd["committed"] is False
     assert sim.params["Image.I0.Text.String"] == ""
     frame = await (
-        await http.get(sim.url + "/image.cgi?resolution=QQVGA", auth=ROOT)
+        await http.get(sim.url + "/image.cgi?resolution=QQVGA", headers=ROOT)
     ).read()
     assert frame[:2] == b"\xff\xd8"
     await sim.reboot(0.01)
@@ -401,7 +399,7 @@ async def test_restart_via_post_is_fine(
     simulator_factory: Factory, http: aiohttp.ClientSession
 ) -> None:
     sim = await simulator_factory(reboot_seconds=0.01)
-    async with http.post(sim.url + "/restart.cgi", auth=ROOT) as response:
+    async with http.post(sim.url + "/restart.cgi", headers=ROOT) as response:
         assert await response.text() == "OK\r\n"
     await wait_down(sim)
     await sim.wait_until_up()

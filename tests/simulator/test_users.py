@@ -5,7 +5,7 @@ import pytest
 
 from simulator import Simulator
 
-from .helpers import get
+from .helpers import basic_auth, get
 
 
 async def test_spec_examples(simulator: Simulator, http: aiohttp.ClientSession) -> None:
@@ -19,7 +19,7 @@ async def test_spec_examples(simulator: Simulator, http: aiohttp.ClientSession) 
         http,
         simulator,
         "/param.cgi?action=update&Network.HostName=j",
-        auth=aiohttp.BasicAuth("joe", "foo"),
+        headers=basic_auth("joe", "foo"),
     )
     assert status == 200
     assert await get(http, simulator, "/pwdgrp.cgi?action=update&user=joe&pwd=bar") == (
@@ -27,11 +27,11 @@ async def test_spec_examples(simulator: Simulator, http: aiohttp.ClientSession) 
         "OK\r\n",
     )
     status, _ = await get(
-        http, simulator, "/param.cgi?action=list", auth=aiohttp.BasicAuth("joe", "foo")
+        http, simulator, "/param.cgi?action=list", headers=basic_auth("joe", "foo")
     )
     assert status == 401
     status, _ = await get(
-        http, simulator, "/pwdgrp.cgi?action=get", auth=aiohttp.BasicAuth("joe", "bar")
+        http, simulator, "/pwdgrp.cgi?action=get", headers=basic_auth("joe", "bar")
     )
     assert status == 403
     assert await get(http, simulator, "/pwdgrp.cgi?action=get") == (

@@ -222,7 +222,7 @@ async def test_max_viewers(
     ):
         assert one.status == two.status == 200
         await sim.counters.wait_for_connections("video", 2)
-        async with http.get(sim.url + "/mjpg/video.mjpg", auth=ROOT) as three:
+        async with http.get(sim.url + "/mjpg/video.mjpg", headers=ROOT) as three:
             assert three.status == 503
         sim.params["Image.MaxViewers"] = "3"
         async with stream(http, sim, "/mjpg/video.cgi") as three:

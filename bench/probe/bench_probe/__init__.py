@@ -1,12 +1,17 @@
-"""Measure event-loop lag inside Home Assistant for the benchmarks.
+"""Measure event-loop lag and resources inside Home Assistant for the benchmarks.
 
 A timer asks to run every 10 ms and records how late it ran. The websocket
 command `bench_probe/lag` returns the samples since the last call and clears them.
+`bench_probe/resources` returns the process's asyncio tasks, open file
+descriptors (sockets among them), RSS, and each CGI Camera entry's input
+monitor counters (for the soak).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 from typing import Any
 
 from homeassistant.components import websocket_api
@@ -48,4 +53,63 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         samples.clear()
 
     websocket_api.async_register_command(hass, ws_lag)
+    websocket_api.async_register_command(hass, ws_resources)
     return True
+
+
+def _fds() -> tuple[int, int]:
+    """Open file descriptors of this process, and how many are sockets."""
+    total = sockets = 0
+    for fd in os.listdir("/proc/self/fd"):
+        total += 1
+        try:
+            sockets += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        except OSError:
+            continue
+    return total, sockets
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _cgi_camera_entries(hass: HomeAssistant) -> dict[str, Any]:
+    """Input monitor counters of every loaded CGI Camera entry, by MAC."""
+    result: dict[str, Any] = {}
+    for entry in hass.config_entries.async_entries("cgi_camera"):
+        runtime = getattr(entry, "runtime_data", None)
+        coordinator = getattr(runtime, "coordinator", None)
+        if coordinator is None:
+            continue
+        push = coordinator.push
+        result[coordinator.mac] = {
+            "state": entry.state.value,
+            "available": coordinator.last_update_success,
+            "push_connected": push.connected,
+            "reconnects": push.reconnect_count,
+            "events": push.events,
+            "auth_failed": push.auth_failed,
+        }
+    return result
+
+
+@websocket_api.websocket_command({vol.Required("type"): "bench_probe/resources"})
+@callback
+def ws_resources(
+    hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: Any
+) -> None:
+    """Tasks, file descriptors, sockets, RSS and CGI Camera counters."""
+    fds, sockets = _fds()
+    connection.send_result(
+        msg["id"],
+        {
+            "tasks": len(asyncio.all_tasks()),
+            "fds": fds,
+            "sockets": sockets,
+            "rss_mib": _rss_mib(),
+            "cgi_camera": _cgi_camera_entries(hass),
+        },
+    )

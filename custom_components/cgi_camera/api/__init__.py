@@ -5,6 +5,7 @@ from .digest import DigestAuth, compute_response, parse_www_authenticate
 from .errors import (
     CameraAuthenticationError,
     CameraBusyError,
+    CameraCertificateError,
     CameraConnectionError,
     CameraError,
     CameraForbiddenError,
@@ -39,6 +40,7 @@ __all__ = [
     "BackupInfo",
     "CameraAuthenticationError",
     "CameraBusyError",
+    "CameraCertificateError",
     "CameraClient",
     "CameraConnectionError",
     "CameraError",

@@ -17,6 +17,10 @@ class CameraConnectionError(CameraError):
     """The device could not be reached, reset the connection or cut a stream."""
 
 
+class CameraCertificateError(CameraConnectionError):
+    """HTTPS with verification: the device's certificate is not trusted."""
+
+
 class CameraTimeoutError(CameraConnectionError):
     """The device did not answer (or a stream stalled) within the timeout."""
 

@@ -1,7 +1,7 @@
 """HTTP transport: URLs, authentication, status mapping and error wrapping.
 
 Credentials never go into URLs: Basic uses an ``Authorization`` header built
-by :class:`aiohttp.BasicAuth`, Digest one built by :mod:`.digest`.  The scheme
+by :func:`basic_authorization`, Digest one built by :mod:`.digest`.  The scheme
 is learnt from the first 401 and then sent preemptively, so each call is one
 request; a later 401 (new or stale nonce, changed password) is answered once
 with the fresh challenge before :class:`CameraAuthenticationError` is raised.
@@ -10,6 +10,7 @@ with the fresh challenge before :class:`CameraAuthenticationError` is raised.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 import ipaddress
@@ -24,6 +25,7 @@ from .encoding import QueryValue, build_query
 from .errors import (
     CameraAuthenticationError,
     CameraBusyError,
+    CameraCertificateError,
     CameraConnectionError,
     CameraError,
     CameraForbiddenError,
@@ -39,6 +41,16 @@ _LOGGER = logging.getLogger(__name__)
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 REDACTED = "********"
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """The Basic ``Authorization`` value (RFC 7617, UTF-8).
+
+    Built here because aiohttp deprecates its BasicAuth helper from 3.13 on.
+    """
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
 
 type Params = Sequence[tuple[str, QueryValue]]
 
@@ -61,6 +73,14 @@ def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0
         return CameraConnectionError(f"{what}: the answer was cut off")
     if isinstance(err, aiohttp.ServerDisconnectedError):
         return CameraConnectionError(f"{what}: the device closed the connection")
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        # (its os_error property raises AttributeError on aiohttp 3.11)
+        reason = getattr(err.certificate_error, "verify_message", None) or str(
+            err.certificate_error
+        )
+        return CameraCertificateError(
+            f"{what}: the device's HTTPS certificate is not trusted ({reason})"
+        )
     if isinstance(err, aiohttp.ClientConnectorError):
         return CameraConnectionError(f"{what}: cannot connect ({err.os_error})")
     if isinstance(err, aiohttp.ClientResponseError):
@@ -149,7 +169,7 @@ class Transport:
 
     def _authorization(self, method: str, target: str) -> str | None:
         if self._scheme == "basic":
-            return aiohttp.BasicAuth(self._username, self._password).encode()
+            return basic_authorization(self._username, self._password)
         if self._scheme == "digest" and self._digest is not None:
             return self._digest.authorization(method, target)
         return None

@@ -1,0 +1,521 @@
+"""Soak: a real Home Assistant with 10 simulated devices under random chaos.
+
+`python -m bench.soak [minutes]` (default 30; scripts/soak) starts Home
+Assistant (its own process) and ten simulators in this process, adds the
+devices through the real config flow, then for the given time: inputs flap,
+relays are switched (through Home Assistant, and by the devices' own rules),
+viewers join and leave live streams, devices reboot and faults are injected,
+all at random (the seed is printed and saved). Afterwards every fault is
+cleared and every entity is compared with the simulators' true state; resources
+(asyncio tasks, file descriptors, sockets, RSS) are sampled through the
+bench_probe component at the start and the end. Writes bench/results/soak.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+from collections.abc import Awaitable, Callable
+import contextlib
+from dataclasses import dataclass, field
+import json
+import os
+from pathlib import Path
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+
+from bench.homeassistant_ws import HomeAssistantWebSocket
+from bench.simfarm import mac_for
+from scripts.devenv import ROOT, HomeAssistant, Processes, SimulatedDevice
+from simulator import Simulator, SimulatorConfig
+
+RESULTS = ROOT / "bench" / "results"
+HA_PORT = 18125
+DEVICES = 10
+INPUTS = 2
+OUTPUTS = 2
+ACTIONS_PER_SECOND = 5.0
+MAX_VIEWERS = 6
+MAX_DEVICES_AWAY = 2
+# After the chaos: the poll interval (30 s), the backoff cap (60 s), a request
+# timeout (10 s) and a margin.
+CONVERGE_SECONDS = 150.0
+WARMUP_SECONDS = 10.0
+# Live streams linger 5 s after their last viewer; then a margin.
+COOLDOWN_SECONDS = 12.0
+SAMPLE_EVERY = 30.0
+# "Flat": what the end may exceed the start by.
+FLAT = {"tasks": 10, "sockets": 5, "fds": 10, "rss_growth_percent": 15.0}
+
+CONFIGURATION = """
+homeassistant:
+  name: soak
+  time_zone: UTC
+http:
+  server_host: 127.0.0.1
+  server_port: {ha_port}
+api:
+config:
+websocket_api:
+bench_probe:
+logger:
+  default: warning
+  logs:
+    custom_components.cgi_camera: info
+"""
+
+FAULTS: dict[str, Callable[[Simulator, random.Random], Any]] = {
+    "cut_io": lambda sim, rng: sim.faults.cut_streams("io"),
+    "cut_video": lambda sim, rng: sim.faults.cut_streams("video"),
+    "corrupt_io": lambda sim, rng: sim.faults.corrupt_streams(
+        "io", rng.choice(["truncate", "boundary", "garbage"])
+    ),
+    "corrupt_video": lambda sim, rng: sim.faults.corrupt_streams(
+        "video", rng.choice(["truncate", "boundary", "garbage"])
+    ),
+    "status_500": lambda sim, rng: sim.faults.status_next(500, rng.randint(1, 3)),
+    "status_503": lambda sim, rng: sim.faults.status_next(503, rng.randint(1, 3)),
+    "garbage": lambda sim, rng: sim.faults.garbage_next(rng.randint(1, 2)),
+    "hang": lambda sim, rng: sim.faults.hang_next(1),
+    "refuse": lambda sim, rng: sim.faults.refuse_next(rng.randint(1, 3)),
+    "reset": lambda sim, rng: sim.faults.reset_next(rng.randint(1, 3)),
+    "refusal": lambda sim, rng: sim.faults.error_next("/io/output.cgi"),
+}
+
+
+@dataclass
+class Device:
+    """One simulator and its entities in Home Assistant."""
+
+    sim: Simulator
+    inputs: dict[int, str] = field(default_factory=dict)
+    outputs: dict[int, str] = field(default_factory=dict)
+    camera: str = ""
+
+    @property
+    def mac(self) -> str:
+        """The normalised MAC (the integration's unique id prefix)."""
+        return self.sim.config.mac.lower()
+
+
+@dataclass
+class Soak:
+    """The run: processes, devices, counters."""
+
+    minutes: float
+    seed: int
+    processes: Processes = field(default_factory=Processes)
+    ha: HomeAssistant = field(
+        default_factory=lambda: HomeAssistant(
+            Path(tempfile.mkdtemp(prefix="cgi-soak-")), HA_PORT
+        )
+    )
+    ws: HomeAssistantWebSocket = field(default_factory=HomeAssistantWebSocket)
+    devices: list[Device] = field(default_factory=list)
+    session: aiohttp.ClientSession | None = None
+    counts: collections.Counter[str] = field(default_factory=collections.Counter)
+    viewers: set[asyncio.Task[None]] = field(default_factory=set)
+    calls: set[asyncio.Task[None]] = field(default_factory=set)
+    samples: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        """The soak's own HTTP session."""
+        assert self.session
+        return self.session
+
+    # ------------------------------------------------------------ setting up
+    async def start(self) -> None:
+        """Start the simulators and Home Assistant; add every device."""
+        for index in range(DEVICES):
+            sim = Simulator(
+                SimulatorConfig(
+                    mac=mac_for(100 + index),
+                    hostname=f"soak-{index}",
+                    inputs=INPUTS,
+                    outputs=OUTPUTS,
+                    ptz=False,
+                    audio=False,
+                    fps=5.0,
+                )
+            )
+            await sim.start()
+            self.devices.append(Device(sim))
+        (self.ha.config_dir / "configuration.yaml").write_text(
+            CONFIGURATION.format(ha_port=HA_PORT)
+        )
+        self.ha.link_component(ROOT / "bench" / "probe" / "bench_probe")
+        self.ha.start(self.processes)
+        self.session = aiohttp.ClientSession()
+        await self.ha.wait_until_up(
+            self.http, self.processes, f"{self.ha.url}/api/onboarding"
+        )
+        await self.ha.onboard(self.http)
+        await self.ws.connect(self.http, self.ha.url, self.ha.token)
+        for device in self.devices:
+            result = await self.ha.add_device(
+                self.http, SimulatedDevice(device.mac, device.sim.port)
+            )
+            if result.get("type") != "create_entry":
+                raise SystemExit(f"adding {device.mac} failed: {result}")
+        await self.find_entities()
+
+    async def find_entities(self) -> None:
+        """Map every device's inputs, relays and camera to entity ids."""
+        registry = await self.ws.call("config/entity_registry/list")
+        by_mac = {device.mac: device for device in self.devices}
+        for entry in registry:
+            if entry["platform"] != "cgi_camera":
+                continue
+            mac, _, key = str(entry["unique_id"]).partition("-")
+            device = by_mac.get(mac)
+            if device is None:
+                continue
+            if match := re.fullmatch(r"input_(\d+)", key):
+                device.inputs[int(match.group(1))] = entry["entity_id"]
+            elif match := re.fullmatch(r"output_(\d+)", key):
+                device.outputs[int(match.group(1))] = entry["entity_id"]
+            elif key == "camera_1":
+                device.camera = entry["entity_id"]
+        for device in self.devices:
+            if len(device.inputs) != INPUTS or len(device.outputs) != OUTPUTS:
+                raise SystemExit(f"entities of {device.mac} not found: {device}")
+
+    # ------------------------------------------------------------ measuring
+    async def resources(self) -> dict[str, Any]:
+        """The probe's view of Home Assistant's process."""
+        result: dict[str, Any] = await self.ws.call("bench_probe/resources")
+        result["at_s"] = round(time.monotonic() - self.started, 1)
+        return result
+
+    async def states(self) -> dict[str, str]:
+        """Every entity's state."""
+        return {
+            s["entity_id"]: s["state"]
+            for s in await self.ha.api(self.http, "get", "/api/states")
+        }
+
+    def truth(self) -> dict[str, str]:
+        """What every input and relay entity must show."""
+        expected: dict[str, str] = {}
+        for device in self.devices:
+            for port, entity_id in device.inputs.items():
+                expected[entity_id] = "on" if device.sim.input_state(port) else "off"
+            for port, entity_id in device.outputs.items():
+                expected[entity_id] = "on" if device.sim.output_state(port) else "off"
+        return expected
+
+    async def mismatches(self) -> dict[str, tuple[str, str | None]]:
+        """Entities whose state differs from the truth: expected, shown."""
+        states = await self.states()
+        return {
+            entity_id: (wanted, states.get(entity_id))
+            for entity_id, wanted in self.truth().items()
+            if states.get(entity_id) != wanted
+        }
+
+    async def converge(self, within: float) -> tuple[float, dict[str, Any]]:
+        """Seconds until every entity shows the truth; what still differs."""
+        started = time.monotonic()
+        wrong: dict[str, tuple[str, str | None]] = {}
+        while time.monotonic() - started < within:
+            wrong = await self.mismatches()
+            if not wrong:
+                return time.monotonic() - started, {}
+            await asyncio.sleep(1)
+        return float("nan"), {k: list(v) for k, v in wrong.items()}
+
+    # ------------------------------------------------------------ the chaos
+    def away(self) -> int:
+        """How many devices are rebooting."""
+        return sum(not device.sim.is_up for device in self.devices)
+
+    def spawn(self, pool: set[asyncio.Task[None]], coro: Awaitable[None]) -> None:
+        """Run ``coro`` in the background, kept in ``pool`` until done."""
+        task = asyncio.ensure_future(coro)
+        pool.add(task)
+        task.add_done_callback(pool.discard)
+
+    async def switch(self, entity_id: str, on: bool) -> None:
+        """Switch a relay through Home Assistant (fails while a device is away)."""
+        service = "turn_on" if on else "turn_off"
+        try:
+            await self.ha.api(
+                self.http,
+                "post",
+                f"/api/services/switch/{service}",
+                {"entity_id": entity_id},
+            )
+            self.counts["relay_via_ha_ok"] += 1
+        except aiohttp.ClientResponseError:
+            self.counts["relay_via_ha_failed"] += 1
+
+    async def view(self, entity_id: str, seconds: float) -> None:
+        """Watch a live stream for a while, then leave."""
+        headers = {"Authorization": f"Bearer {self.ha.token}"}
+        received = 0
+        try:
+            async with self.http.get(
+                f"{self.ha.url}/api/camera_proxy_stream/{entity_id}",
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=seconds + 15),
+            ) as response:
+                if response.status != 200:
+                    self.counts[f"viewer_http_{response.status}"] += 1
+                    return
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(seconds):
+                        async for chunk in response.content.iter_any():
+                            received += len(chunk)
+            self.counts["viewer_ok" if received else "viewer_empty"] += 1
+        except (aiohttp.ClientError, TimeoutError):
+            self.counts["viewer_error"] += 1
+
+    async def act(self, rng: random.Random) -> None:
+        """One random action."""
+        device = rng.choice(self.devices)
+        sim = device.sim
+        kind = rng.choices(
+            ["flap", "relay_ha", "relay_device", "viewer", "reboot", "fault"],
+            weights=[60, 8, 4, 4, 0.6, 4],
+        )[0]
+        if kind == "flap":
+            sim.toggle_input(rng.randint(1, INPUTS))
+        elif kind == "relay_ha":
+            if len(self.calls) < 4:
+                port = rng.randint(1, OUTPUTS)
+                self.spawn(
+                    self.calls, self.switch(device.outputs[port], rng.random() < 0.5)
+                )
+            else:
+                kind = "relay_ha_skipped"
+        elif kind == "relay_device":
+            if sim.is_up:
+                sim.set_output(rng.randint(1, OUTPUTS), rng.random() < 0.5)
+            else:
+                kind = "relay_device_skipped"
+        elif kind == "viewer":
+            if len(self.viewers) < MAX_VIEWERS:
+                self.spawn(self.viewers, self.view(device.camera, rng.uniform(1, 8)))
+            else:
+                kind = "viewer_skipped"
+        elif kind == "reboot":
+            if sim.is_up and self.away() < MAX_DEVICES_AWAY:
+                await sim.reboot(rng.uniform(1, 20))
+            else:
+                kind = "reboot_skipped"
+        elif sim.is_up:
+            name = rng.choice(sorted(FAULTS))
+            FAULTS[name](sim, rng)
+            kind = f"fault_{name}"
+        else:
+            kind = "fault_skipped"
+        self.counts[kind] += 1
+
+    async def chaos(self, seconds: float) -> None:
+        """Random actions for ``seconds``; a resource sample every 30 s."""
+        rng = random.Random(self.seed)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        next_sample = loop.time() + SAMPLE_EVERY
+        while loop.time() < end:
+            await self.act(rng)
+            if loop.time() >= next_sample:
+                self.samples.append(await self.resources())
+                next_sample += SAMPLE_EVERY
+                print(
+                    f"soak: {self.samples[-1]['at_s']:.0f} s, "
+                    f"{sum(self.counts.values())} actions",
+                    flush=True,
+                )
+            await asyncio.sleep(rng.expovariate(ACTIONS_PER_SECOND))
+
+    async def calm(self) -> None:
+        """End every fault, viewer and reboot."""
+        for task in list(self.viewers) + list(self.calls):
+            task.cancel()
+        await asyncio.gather(*self.viewers, *self.calls, return_exceptions=True)
+        for device in self.devices:
+            device.sim.faults.clear()
+        for device in self.devices:
+            await device.sim.wait_until_up()
+
+    async def live_check(self) -> list[str]:
+        """Toggle every input once more: Home Assistant must follow at once."""
+        failed: list[str] = []
+        self.ws.drain()
+        for device in self.devices:
+            for port, entity_id in device.inputs.items():
+                device.sim.toggle_input(port)
+                wanted = "on" if device.sim.input_state(port) else "off"
+                if not await self.ws.wait_for_state(entity_id, wanted, within=5):
+                    current = (await self.states()).get(entity_id)
+                    if current != wanted:
+                        failed.append(entity_id)
+        return failed
+
+    # ------------------------------------------------------------ the run
+    async def run(self) -> dict[str, Any]:
+        """Set up, warm up, chaos, calm down, compare, measure."""
+        self.started = time.monotonic()
+        await self.start()
+        setup_s, not_ready = await self.converge(120)
+        if not_ready:
+            raise SystemExit(f"devices never became available: {not_ready}")
+        await asyncio.sleep(WARMUP_SECONDS)
+        start = await self.resources()
+        print(
+            f"soak: set up in {setup_s:.1f} s; chaos for {self.minutes} min", flush=True
+        )
+        await self.chaos(self.minutes * 60)
+        await self.calm()
+        converge_s, wrong = await self.converge(CONVERGE_SECONDS)
+        live_failures = await self.live_check()
+        await asyncio.sleep(COOLDOWN_SECONDS)
+        end = await self.resources()
+        return self.result(start, end, converge_s, wrong, live_failures)
+
+    def result(
+        self,
+        start: dict[str, Any],
+        end: dict[str, Any],
+        converge_s: float,
+        wrong: dict[str, Any],
+        live_failures: list[str],
+    ) -> dict[str, Any]:
+        """The report written to bench/results/soak.json."""
+        log = (
+            self.ha.log_path.read_text(errors="replace")
+            if self.ha.log_path.exists()
+            else ""
+        )
+        delta = {
+            key: end[key] - start[key] for key in ("tasks", "fds", "sockets", "rss_mib")
+        }
+        rss_growth = 100 * delta["rss_mib"] / start["rss_mib"]
+        flat = (
+            delta["tasks"] <= FLAT["tasks"]
+            and delta["sockets"] <= FLAT["sockets"]
+            and delta["fds"] <= FLAT["fds"]
+            and rss_growth <= FLAT["rss_growth_percent"]
+        )
+        reconnects = {
+            mac: info["reconnects"] for mac, info in end["cgi_camera"].items()
+        }
+        lost = len(wrong) + len(live_failures)
+        return {
+            "minutes": self.minutes,
+            "seed": self.seed,
+            "devices": DEVICES,
+            "entities_compared": len(self.truth()),
+            "lost_or_wrong_states": lost,
+            "wrong_after_chaos": wrong,
+            "live_check_failures": live_failures,
+            "converged_after_s": None
+            if converge_s != converge_s
+            else round(converge_s, 1),
+            "actions": dict(sorted(self.counts.items())),
+            "reboots": self.counts["reboot"],
+            "faults": sum(
+                v
+                for k, v in self.counts.items()
+                if k.startswith("fault_") and k != "fault_skipped"
+            ),
+            "reconnects": reconnects,
+            "reconnects_total": sum(reconnects.values()),
+            "device_requests": sum(d.sim.counters.total_requests for d in self.devices),
+            "io_streams_open_at_end": sum(
+                d.sim.counters.open_connections.get("io", 0) for d in self.devices
+            ),
+            "video_streams_open_at_end": sum(
+                d.sim.counters.open_connections.get("video", 0) for d in self.devices
+            ),
+            "resources": {
+                "start": {k: start[k] for k in ("tasks", "fds", "sockets", "rss_mib")},
+                "end": {k: end[k] for k in ("tasks", "fds", "sockets", "rss_mib")},
+                "delta": delta,
+                "rss_growth_percent": round(rss_growth, 1),
+                "flat": flat,
+                "limits": FLAT,
+                "samples": [
+                    {k: s[k] for k in ("at_s", "tasks", "fds", "sockets", "rss_mib")}
+                    for s in self.samples
+                ],
+            },
+            "log": {
+                "unavailable_lines": log.count("Error fetching cgi_camera"),
+                "back_lines": log.count("data recovered"),
+                "tracebacks": log.count("Traceback"),
+                "task_exceptions_never_retrieved": log.count(
+                    "Task exception was never retrieved"
+                ),
+                "errors": len(re.findall(r" ERROR ", log)),
+            },
+            "passed": lost == 0 and flat and "Traceback" not in log,
+        }
+
+    async def stop(self) -> None:
+        """Close the clients, stop Home Assistant and the simulators."""
+        for task in list(self.viewers) + list(self.calls):
+            task.cancel()
+        await asyncio.gather(*self.viewers, *self.calls, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await self.ws.close()
+        if self.session:
+            await self.session.close()
+        self.processes.stop()
+        for device in self.devices:
+            await device.sim.stop()
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        if self.ha.log_path.exists():
+            shutil.copy(self.ha.log_path, RESULTS / "soak-home-assistant.log")
+        shutil.rmtree(self.ha.config_dir, ignore_errors=True)
+
+
+async def main_async(minutes: float, seed: int) -> int:
+    """Run the soak; write and print the result; 0 when it passed."""
+    soak = Soak(minutes, seed)
+    try:
+        result = await soak.run()
+    finally:
+        await soak.stop()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "soak.json").write_text(json.dumps(result, indent=2) + "\n")
+    summary = {
+        k: result[k]
+        for k in (
+            "minutes",
+            "lost_or_wrong_states",
+            "converged_after_s",
+            "reboots",
+            "faults",
+            "reconnects_total",
+            "passed",
+        )
+    }
+    print(json.dumps(summary | {"resources": result["resources"]["delta"]}, indent=2))
+    print(f"soak: wrote {(RESULTS / 'soak.json').relative_to(ROOT)}")
+    return 0 if result["passed"] else 1
+
+
+def main() -> None:
+    """Parse the command line and run."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("minutes", nargs="?", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args()
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4))
+    print(f"soak: seed {seed}", flush=True)
+    sys.exit(asyncio.run(main_async(args.minutes, seed)))
+
+
+if __name__ == "__main__":
+    main()
