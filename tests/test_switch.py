@@ -193,6 +193,36 @@ async def test_pulse_output_validation(
     assert simulator.counters.total_requests == before
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"on_ms": "abc", "off_ms": 100},
+        {"on_ms": 100},
+        {"on_ms": 100, "off_ms": 1.5},
+        {"on_ms": True, "off_ms": 100},
+        {"on_ms": 100, "off_ms": 100, "count": None},
+    ],
+)
+async def test_pulse_output_refuses_non_numbers(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    data: dict[str, object],
+) -> None:
+    """Wrong types and missing fields give a translated error, and no request."""
+    await setup(simulator, platforms=[Platform.SWITCH])
+    before = simulator.counters.total_requests
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            SERVICE_PULSE_OUTPUT,
+            {ATTR_ENTITY_ID: OUTPUT_1, **data},
+            blocking=True,
+        )
+    assert err.value.translation_key == "invalid_argument"
+    assert simulator.counters.total_requests == before
+
+
 async def test_pulse_output_refused_and_targets(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -18,10 +18,11 @@ from .const import (
 from .device_actions import async_setup_device_services
 from .ptz import async_setup_ptz_services
 
+# Any values: the switch validates them into translated errors (switch.py).
 PULSE_OUTPUT_SCHEMA: VolDictType = {
-    vol.Required(ATTR_ON_MS): vol.Coerce(int),
-    vol.Required(ATTR_OFF_MS): vol.Coerce(int),
-    vol.Optional(ATTR_COUNT, default=1): vol.Coerce(int),
+    vol.Optional(ATTR_ON_MS): object,
+    vol.Optional(ATTR_OFF_MS): object,
+    vol.Optional(ATTR_COUNT): object,
 }
 
 
