@@ -25,6 +25,7 @@ import voluptuous as vol
 
 from . import CgiCameraConfigEntry, create_client
 from .api import (
+    RESOLUTIONS,
     CameraAuthenticationError,
     CameraCertificateError,
     CameraError,
@@ -47,7 +48,6 @@ from .const import (
     MIN_BACKUPS_TO_KEEP,
     MIN_FRAME_RATE,
     RESOLUTION_DEVICE_DEFAULT,
-    RESOLUTIONS,
 )
 
 _LOGGER = logging.getLogger(__name__)

@@ -16,21 +16,6 @@ CONF_BACKUPS_TO_KEEP: Final = "backups_to_keep"
 
 # "default" leaves the choice to the device's own configuration.
 RESOLUTION_DEVICE_DEFAULT: Final = "default"
-# The resolutions the spec lists for image.cgi and mjpg/video.cgi.
-RESOLUTIONS: Final[tuple[str, ...]] = (
-    "1280x1024",
-    "1024x768",
-    "4CIF",
-    "D1",
-    "VGA",
-    "640x480",
-    "QVGA",
-    "CIF",
-    "320x240",
-    "QQVGA",
-    "QCIF",
-    "160x120",
-)
 
 DEFAULT_PORT: Final = 80
 DEFAULT_HTTPS_PORT: Final = 443

@@ -97,19 +97,21 @@ def _cgi_camera_entries(hass: HomeAssistant) -> dict[str, Any]:
 
 
 @websocket_api.websocket_command({vol.Required("type"): "bench_probe/resources"})
-@callback
-def ws_resources(
+@websocket_api.async_response
+async def ws_resources(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: Any
 ) -> None:
     """Tasks, file descriptors, sockets, RSS and CGI Camera counters."""
-    fds, sockets = _fds()
+    (fds, sockets), rss = await hass.async_add_executor_job(
+        lambda: (_fds(), _rss_mib())
+    )
     connection.send_result(
         msg["id"],
         {
             "tasks": len(asyncio.all_tasks()),
             "fds": fds,
             "sockets": sockets,
-            "rss_mib": _rss_mib(),
+            "rss_mib": rss,
             "cgi_camera": _cgi_camera_entries(hass),
         },
     )

@@ -158,6 +158,26 @@ def _check_name(argument: str, value: str, pattern: re.Pattern[str]) -> str:
     return value
 
 
+def _axis_params(
+    prefix: str,
+    pan_tilt: Mapping[str, float | None],
+    pan_tilt_ranges: tuple[tuple[float, float], tuple[float, float]],
+    lens: Mapping[str, int | None],
+    lens_range: tuple[int, int],
+) -> list[tuple[str, QueryValue]]:
+    """The validated ``pan``..``iris`` (or ``rpan``..``riris``) parameters."""
+    params: list[tuple[str, QueryValue]] = []
+    for (name, angle), limits in zip(pan_tilt.items(), pan_tilt_ranges, strict=True):
+        if angle is not None:
+            params.append((prefix + name, check_float(name, angle, limits)))
+    for name, steps in lens.items():
+        if steps is not None:
+            params.append((prefix + name, check_int(name, steps, lens_range)))
+    if not params:
+        raise CameraValueError("pan", "nothing to move")
+    return params
+
+
 def sanitise_filename(name: str | None, default: str = "backup.tar") -> str:
     """A bare safe file name: no directories, only ``A-Za-z0-9._-``."""
     if not name:
@@ -752,16 +772,13 @@ class CameraClient:
         image_rotation: int | None = None,
     ) -> None:
         """``pan``/``tilt`` (-180..180), ``zoom``/``focus``/``iris`` (1..9999)."""
-        params: list[tuple[str, QueryValue]] = []
-        if pan is not None:
-            params.append(("pan", check_float("pan", pan, PAN_RANGE)))
-        if tilt is not None:
-            params.append(("tilt", check_float("tilt", tilt, TILT_RANGE)))
-        for name, value in (("zoom", zoom), ("focus", focus), ("iris", iris)):
-            if value is not None:
-                params.append((name, check_int(name, value, ABSOLUTE_LENS_RANGE)))
-        if not params:
-            raise CameraValueError("pan", "nothing to move")
+        params = _axis_params(
+            "",
+            {"pan": pan, "tilt": tilt},
+            (PAN_RANGE, TILT_RANGE),
+            {"zoom": zoom, "focus": focus, "iris": iris},
+            ABSOLUTE_LENS_RANGE,
+        )
         await self._ptz(params, camera, image_rotation)
 
     async def ptz_relative(
@@ -776,16 +793,13 @@ class CameraClient:
         image_rotation: int | None = None,
     ) -> None:
         """``rpan``/``rtilt`` (-360..360), ``rzoom``/``rfocus``/``riris`` (±9999)."""
-        params: list[tuple[str, QueryValue]] = []
-        if pan is not None:
-            params.append(("rpan", check_float("pan", pan, RELATIVE_PAN_TILT_RANGE)))
-        if tilt is not None:
-            params.append(("rtilt", check_float("tilt", tilt, RELATIVE_PAN_TILT_RANGE)))
-        for name, value in (("zoom", zoom), ("focus", focus), ("iris", iris)):
-            if value is not None:
-                params.append((f"r{name}", check_int(name, value, RELATIVE_LENS_RANGE)))
-        if not params:
-            raise CameraValueError("pan", "nothing to move")
+        params = _axis_params(
+            "r",
+            {"pan": pan, "tilt": tilt},
+            (RELATIVE_PAN_TILT_RANGE, RELATIVE_PAN_TILT_RANGE),
+            {"zoom": zoom, "focus": focus, "iris": iris},
+            RELATIVE_LENS_RANGE,
+        )
         await self._ptz(params, camera, image_rotation)
 
     async def ptz_continuous(
