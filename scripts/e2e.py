@@ -178,12 +178,12 @@ class Checks:
 
 async def log_in(page: Page, url: str, owner: dict[str, str]) -> None:
     """Log in through Home Assistant's own login page."""
-    await page.goto(f"{url}/e2e/e2e")
+    await page.goto(f"{url}/lovelace/e2e")
     fields = page.locator("input")
     await fields.nth(0).fill(owner["username"])
     await fields.nth(1).fill(owner["password"])
     await fields.nth(1).press("Enter")
-    await page.wait_for_url(re.compile(r"/e2e/e2e"), timeout=30000)
+    await page.wait_for_url(re.compile(r"/lovelace/e2e"), timeout=30000)
 
 
 async def run_checks(env: DevEnvironment) -> dict[str, str]:

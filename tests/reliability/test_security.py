@@ -42,7 +42,7 @@ from custom_components.cgi_camera.backup import FILE_MODE, FOLDER_MODE, backup_f
 from custom_components.cgi_camera.const import CONF_HTTPS, DOMAIN
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration
+from tests.helpers import SetupIntegration, wait_for_state
 from tests.secret_guard import SecretGuard
 
 BACKUP = "button.cgi_camera_backup"
@@ -269,11 +269,9 @@ async def test_self_signed_accepted_without_verification(
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.client.base_url.startswith("https://")
-    https_sim.set_input(1, True)
-    coordinator = entry.runtime_data.coordinator
-    assert https_sim.counters.requests["/param.cgi"] >= 1
-    await hass.config_entries.async_unload(entry.entry_id)
-    assert coordinator.push.events >= 0
+    https_sim.set_input(1, True)  # pushed over the TLS monitor stream
+    await wait_for_state(hass, "binary_sensor.cgi_camera_input_1", "on")
+    assert https_sim.counters.open_connections["io"] == 1
 
 
 async def test_self_signed_entry_not_ready_with_reason(
