@@ -8,6 +8,7 @@ its newest frame); live view is the shared MJPEG stream of
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -209,8 +210,12 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
             return None
 
 
+@lru_cache(maxsize=8)
 def _part(frame: bytes) -> bytes:
     """Return one part, followed by the next delimiter.
+
+    Cached so that every viewer of a source writes the same bytes: built once
+    per frame, not once per viewer (the key is the frame object itself).
 
     Browsers show a part when the delimiter after it arrives: sending it
     right away shows each frame without waiting for the next one.

@@ -178,6 +178,14 @@ def _axis_params(
     return params
 
 
+def _is_jpeg(body: bytes) -> bool:
+    """Whether a part holds a whole JPEG (SOI ... EOI, maybe padded)."""
+    if not body.startswith(b"\xff\xd8"):
+        return False
+    # The common case needs no copy; padding after EOI is allowed.
+    return body.endswith(b"\xff\xd9") or body.rstrip().endswith(b"\xff\xd9")
+
+
 def sanitise_filename(name: str | None, default: str = "backup.tar") -> str:
     """A bare safe file name: no directories, only ``A-Za-z0-9._-``."""
     if not name:
@@ -718,7 +726,7 @@ class CameraClient:
         bad = 0
         try:
             async for body in parts:
-                if body.startswith(b"\xff\xd8") and body.rstrip().endswith(b"\xff\xd9"):
+                if _is_jpeg(body):
                     bad = 0
                     yield body
                     continue
