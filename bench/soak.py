@@ -48,10 +48,13 @@ MAX_DEVICES_AWAY = 2
 # After the chaos: the poll interval (30 s), the backoff cap (60 s), a request
 # timeout (10 s) and a margin.
 CONVERGE_SECONDS = 150.0
-WARMUP_SECONDS = 10.0
+# Past the shared session's keep-alive (15 s) after the config flows.
+WARMUP_SECONDS = 20.0
 # Live streams linger 5 s after their last viewer; then a margin.
 COOLDOWN_SECONDS = 12.0
 SAMPLE_EVERY = 30.0
+QUIET_SAMPLES = 5
+QUIET_EVERY = 5.0
 # "Flat": what the end may exceed the start by.
 FLAT = {"tasks": 10, "sockets": 5, "fds": 10, "rss_growth_percent": 15.0}
 
@@ -196,6 +199,23 @@ class Soak:
         result: dict[str, Any] = await self.ws.call("bench_probe/resources")
         result["at_s"] = round(time.monotonic() - self.started, 1)
         return result
+
+    async def quiet_resources(self) -> dict[str, Any]:
+        """The lowest counts over 20 s (idle keep-alive connections come and go).
+
+        Home Assistant's shared HTTP session keeps a connection to a device
+        open for 15 s after each poll or action, so one sample depends on
+        when the last polls ran; a leak stays through the whole window.
+        """
+        samples = []
+        for index in range(QUIET_SAMPLES):
+            if index:
+                await asyncio.sleep(QUIET_EVERY)
+            samples.append(await self.resources())
+        quiet = dict(samples[-1])
+        for key in ("tasks", "fds", "sockets"):
+            quiet[key] = min(sample[key] for sample in samples)
+        return quiet
 
     async def states(self) -> dict[str, str]:
         """Every entity's state."""
@@ -382,7 +402,7 @@ class Soak:
         if not_ready:
             raise SystemExit(f"devices never became available: {not_ready}")
         await asyncio.sleep(WARMUP_SECONDS)
-        start = await self.resources()
+        start = await self.quiet_resources()
         print(
             f"soak: set up in {setup_s:.1f} s; chaos for {self.minutes} min", flush=True
         )
@@ -391,7 +411,7 @@ class Soak:
         converge_s, wrong = await self.converge(CONVERGE_SECONDS)
         live_failures = await self.live_check()
         await asyncio.sleep(COOLDOWN_SECONDS)
-        end = await self.resources()
+        end = await self.quiet_resources()
         return self.result(start, end, converge_s, wrong, live_failures)
 
     def result(

@@ -132,6 +132,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CgiCameraConfigEntry) ->
         options=dict(entry.options),
         data=dict(entry.data),
     )
+    # Automatic stops of timed PTZ moves (camera entity actions) end with the entry.
+    entry.async_on_unload(entry.runtime_data.ptz.async_cancel_timers)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.async_start_push()
     async_start_clock_check(hass, entry)

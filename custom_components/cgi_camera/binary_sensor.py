@@ -41,16 +41,11 @@ async def async_setup_entry(
 class CgiCameraInputSensor(CgiCameraBaseEntity, BinarySensorEntity):
     """One digital input; updated only by the stream and its resyncs."""
 
-    _attr_should_poll = False
-
     def __init__(self, coordinator: CgiCameraCoordinator, port: int) -> None:
         """Initialise the input; the device's own port name wins when set."""
         super().__init__(coordinator, INPUT_DESCRIPTION, port)
         self.port = port
-        if name := (coordinator.device.input_names.get(port) or "").strip():
-            self._attr_name = name
-        else:
-            self._attr_translation_placeholders = {"number": str(port)}
+        self._name_port(coordinator.device.input_names, port)
 
     async def async_added_to_hass(self) -> None:
         """Follow the input stream."""

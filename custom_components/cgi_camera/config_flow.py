@@ -57,14 +57,20 @@ _PASSWORD_SELECTOR = selector.TextSelector(
         type=selector.TextSelectorType.PASSWORD, autocomplete="current-password"
     )
 )
-_PORT_SELECTOR = vol.All(
-    selector.NumberSelector(
-        selector.NumberSelectorConfig(
-            min=1, max=65535, mode=selector.NumberSelectorMode.BOX
-        )
-    ),
-    vol.Coerce(int),
-)
+
+
+def _int_selector(minimum: int, maximum: int) -> vol.All:
+    return vol.All(
+        selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=minimum, max=maximum, step=1, mode=selector.NumberSelectorMode.BOX
+            )
+        ),
+        vol.Coerce(int),
+    )
+
+
+_PORT_SELECTOR = _int_selector(1, 65535)
 
 
 def _connection_schema(defaults: Mapping[str, Any]) -> vol.Schema:
@@ -176,9 +182,7 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
             if device is not None:
                 await self.async_set_unique_id(format_mac(device.mac))
                 self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
-                return self._async_update_and_abort(
-                    entry, {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
-                )
+                return self._async_update_and_abort(entry, data)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR}),
@@ -223,17 +227,6 @@ def _resolution_selector() -> selector.SelectSelector:
             translation_key="resolution",
             mode=selector.SelectSelectorMode.DROPDOWN,
         )
-    )
-
-
-def _int_selector(minimum: int, maximum: int) -> vol.All:
-    return vol.All(
-        selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=minimum, max=maximum, step=1, mode=selector.NumberSelectorMode.BOX
-            )
-        ),
-        vol.Coerce(int),
     )
 
 

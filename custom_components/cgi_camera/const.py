@@ -18,7 +18,6 @@ CONF_BACKUPS_TO_KEEP: Final = "backups_to_keep"
 RESOLUTION_DEVICE_DEFAULT: Final = "default"
 
 DEFAULT_PORT: Final = 80
-DEFAULT_HTTPS_PORT: Final = 443
 DEFAULT_USERNAME: Final = "root"
 DEFAULT_FRAME_RATE: Final = 10
 MIN_FRAME_RATE: Final = 1

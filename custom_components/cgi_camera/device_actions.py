@@ -29,7 +29,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 import voluptuous as vol
 
 from .action_support import async_check_user, camera_error, invalid, text, validate
-from .api import CameraError
+from .api import CameraClient, CameraError
 from .backup import backup_folder
 from .const import DOMAIN, SD_DISK_ID
 from .repairs import async_sync_time
@@ -225,29 +225,32 @@ async def _sync_time(
     await async_sync_time(hass, entry)
 
 
+async def _storage_request(
+    entry: CgiCameraConfigEntry, request: Callable[[CameraClient], Awaitable[None]]
+) -> None:
+    """Send an SD card request, then re-read the card."""
+    _require_sd(entry)
+    await request(entry.runtime_data.client)
+    await entry.runtime_data.coordinator.async_refresh_storage()
+
+
 async def _storage_mount(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
-    _require_sd(entry)
-    await entry.runtime_data.client.storage_mount(data[ATTR_DISK_ID])
-    await entry.runtime_data.coordinator.async_refresh_storage()
+    await _storage_request(entry, lambda c: c.storage_mount(data[ATTR_DISK_ID]))
 
 
 async def _storage_unmount(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
-    _require_sd(entry)
-    await entry.runtime_data.client.storage_unmount(data[ATTR_DISK_ID])
-    await entry.runtime_data.coordinator.async_refresh_storage()
+    await _storage_request(entry, lambda c: c.storage_unmount(data[ATTR_DISK_ID]))
 
 
 async def _storage_format(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
     _require_confirm(data, "storage_format")
-    _require_sd(entry)
-    await entry.runtime_data.client.storage_format(data[ATTR_DISK_ID])
-    await entry.runtime_data.coordinator.async_refresh_storage()
+    await _storage_request(entry, lambda c: c.storage_format(data[ATTR_DISK_ID]))
 
 
 async def _storage_remove_recording(
@@ -256,9 +259,7 @@ async def _storage_remove_recording(
     recording_id = data[ATTR_RECORDING_ID]
     if recording_id.lower() == "all":
         _require_confirm(data, "storage_remove_recording")
-    _require_sd(entry)
-    await entry.runtime_data.client.storage_remove_recording(recording_id)
-    await entry.runtime_data.coordinator.async_refresh_storage()
+    await _storage_request(entry, lambda c: c.storage_remove_recording(recording_id))
 
 
 def _read_backup(folder: Path, value: str) -> tuple[str, bytes]:

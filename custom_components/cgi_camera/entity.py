@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -14,6 +16,8 @@ class CgiCameraBaseEntity(Entity):
     """An entity of one device: named by translation, identified by MAC."""
 
     _attr_has_entity_name = True
+    # Coordinators and push listeners write the state; nothing to poll.
+    _attr_should_poll = False
 
     def __init__(
         self,
@@ -29,6 +33,13 @@ class CgiCameraBaseEntity(Entity):
         )
         self._attr_unique_id = f"{coordinator.mac}-{key}"
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.mac)})
+
+    def _name_port(self, names: Mapping[int, str], port: int) -> None:
+        """Name an I/O port: the device's own name wins, else "<translation> <n>"."""
+        if name := (names.get(port) or "").strip():
+            self._attr_name = name
+        else:
+            self._attr_translation_placeholders = {"number": str(port)}
 
 
 class CgiCameraEntity(CoordinatorEntity[CgiCameraCoordinator], CgiCameraBaseEntity):

@@ -113,6 +113,13 @@ class PtzSourceState:
     # Set by the position sensors while any of them is enabled.
     position_refresh: Callable[[], None] | None = None
 
+    @callback
+    def async_cancel_stop(self) -> None:
+        """Cancel the pending automatic stop, if any."""
+        if self.stop_timer is not None:
+            self.stop_timer()
+            self.stop_timer = None
+
 
 @dataclass(slots=True)
 class PtzData:
@@ -151,9 +158,7 @@ class PtzData:
     def async_cancel_timers(self) -> None:
         """Cancel every pending automatic stop (entry unload)."""
         for state in self.sources.values():
-            if state.stop_timer is not None:
-                state.stop_timer()
-                state.stop_timer = None
+            state.async_cancel_stop()
 
 
 def camera_arg(runtime: CgiCameraRuntimeData, source: int) -> int | None:
@@ -214,17 +219,17 @@ class PtzTarget:
     @property
     def client(self) -> CameraClient:
         """Return the device's client."""
-        return self.entry.runtime_data.client
+        return self.runtime.client
 
     @property
     def state(self) -> PtzSourceState:
         """Return the source's PTZ state."""
-        return self.entry.runtime_data.ptz.source(self.source)
+        return self.runtime.ptz.source(self.source)
 
     @property
     def camera(self) -> int | None:
         """Return the ``camera=`` argument."""
-        return camera_arg(self.entry.runtime_data, self.source)
+        return camera_arg(self.runtime, self.source)
 
 
 def camera_target(entity: CgiCameraCamera) -> PtzTarget:
@@ -334,7 +339,7 @@ async def async_continuous(
         values.setdefault(ATTR_PAN, 0)
         values.setdefault(ATTR_TILT, 0)
     await async_require(target, (CONTINUOUS_COMMANDS[axis] for axis in values))
-    _cancel_stop_timer(target.state)
+    target.state.async_cancel_stop()
     await _send(target, target.client.ptz_continuous(**values, camera=target.camera))
     if duration is not None:
         _schedule_stop(target, dict.fromkeys(values, 0), duration)
@@ -343,7 +348,7 @@ async def async_continuous(
 async def async_stop(target: PtzTarget) -> None:
     """Stop every continuous move the source supports (one request)."""
     state = target.state
-    _cancel_stop_timer(state)
+    state.async_cancel_stop()
     if state.info is None:
         await _send(target, target.client.ptz_stop(camera=target.camera))
         return
@@ -457,13 +462,6 @@ async def _send(target: PtzTarget, request: Awaitable[None]) -> None:
     await request
     if (refresh := target.state.position_refresh) is not None:
         refresh()
-
-
-@callback
-def _cancel_stop_timer(state: PtzSourceState) -> None:
-    if state.stop_timer is not None:
-        state.stop_timer()
-        state.stop_timer = None
 
 
 @callback

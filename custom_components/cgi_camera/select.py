@@ -31,7 +31,6 @@ async def async_setup_entry(
 ) -> None:
     """Add a preset select per PTZ source; learn each source's commands."""
     runtime = entry.runtime_data
-    entry.async_on_unload(runtime.ptz.async_cancel_timers)
     entities = []
     for source in ptz_sources(runtime):
         await async_load_source(runtime, source)

@@ -64,10 +64,7 @@ class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):
         """Initialise the relay; the device's own port name wins when set."""
         super().__init__(coordinator, OUTPUT_DESCRIPTION, port)
         self.port = port
-        if name := (coordinator.device.output_names.get(port) or "").strip():
-            self._attr_name = name
-        else:
-            self._attr_translation_placeholders = {"number": str(port)}
+        self._name_port(coordinator.device.output_names, port)
 
     @property
     def available(self) -> bool:

@@ -19,7 +19,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import (
     CoordinatorEntity,
     DataUpdateCoordinator,
@@ -79,7 +79,7 @@ class VideoStatusCoordinator(DataUpdateCoordinator[dict[int, bool]]):
 async def async_setup_video_signal(
     hass: HomeAssistant,
     entry: CgiCameraConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a ``video_signal`` sensor per source on video servers."""
     data = entry.runtime_data

@@ -97,17 +97,29 @@ async def frame(
     return await sim.frames.get(_key(sim, int(camera), width, height, quality))
 
 
-def _options(
-    sim: Simulator,
-    camera_arg: str | None,
-    resolution: str | None,
-    compression: str | None,
+async def _options(
+    request: web.Request, camera_arg: str | None
 ) -> tuple[int | str, tuple[int, int], int]:
-    camera = _camera(sim, camera_arg)
-    size = _resolution(sim, camera, resolution)
+    """Camera, size and quality of an image or video request; raises ValueError."""
+    sim = sim_of(request)
+    args = await arguments(request)
+    camera = _camera(sim, camera_arg or args.get("camera"))
+    size = _resolution(sim, camera, args.get("resolution"))
     index = 0 if camera == "quad" else int(camera) - 1
     default = sim.params.get(f"Image.I{index}.Compression", "30")
-    return camera, size, _quality(compression, default)
+    return camera, size, _quality(args.get("compression"), default)
+
+
+def _unknown_path_camera(request: web.Request) -> bool:
+    """Whether ``/jpg/<camera>/...`` or ``/mjpg/<camera>/...`` names no camera."""
+    camera = request.match_info.get("camera")
+    if camera is None:
+        return False
+    try:
+        _camera(sim_of(request), camera)
+    except ValueError:
+        return True
+    return False
 
 
 async def imagesize_cgi(request: web.Request) -> web.Response:
@@ -140,30 +152,19 @@ async def videostatus_cgi(request: web.Request) -> web.Response:
 
 
 async def _snapshot(request: web.Request, camera_arg: str | None) -> web.Response:
-    sim = sim_of(request)
-    args = await arguments(request)
     try:
-        camera, size, quality = _options(
-            sim,
-            camera_arg or args.get("camera"),
-            args.get("resolution"),
-            args.get("compression"),
-        )
+        camera, size, quality = await _options(request, camera_arg)
     except ValueError as err:
         return bad_request(str(err))
-    data = await frame(sim, camera, size, quality)
+    data = await frame(sim_of(request), camera, size, quality)
     return web.Response(body=data, headers={"Content-Type": "image/jpeg"})
 
 
 async def jpg_image(request: web.Request) -> web.Response:
     """/jpg[/<camera>]/image.jpg."""
-    camera = request.match_info.get("camera")
-    if camera is not None:
-        try:
-            _camera(sim_of(request), camera)
-        except ValueError:
-            return not_found()
-    return await _snapshot(request, camera)
+    if _unknown_path_camera(request):
+        return not_found()
+    return await _snapshot(request, request.match_info.get("camera"))
 
 
 async def image_cgi(request: web.Request) -> web.Response:
@@ -173,14 +174,8 @@ async def image_cgi(request: web.Request) -> web.Response:
 
 async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResponse:
     sim = sim_of(request)
-    args = await arguments(request)
     try:
-        camera, size, quality = _options(
-            sim,
-            camera_arg or args.get("camera"),
-            args.get("resolution"),
-            args.get("compression"),
-        )
+        camera, size, quality = await _options(request, camera_arg)
     except ValueError as err:
         return bad_request(str(err))
     if sim.streams.count("video") >= sim.state.max_viewers:
@@ -203,15 +198,15 @@ async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResp
             head = (
                 f"Content-Type: image/jpeg\r\nContent-Length: {len(data)}\r\n\r\n"
             ).encode()
-            part = head + data + b"\r\n" + BOUNDARY
+            body, end = data, BOUNDARY
             fault = stream.take_fault()
             if fault == "truncate":
-                part = head + data[: len(data) // 2] + b"\r\n" + BOUNDARY
+                body = data[: len(data) // 2]
             elif fault == "boundary":
-                part = head + data + b"\r\n--wrongboundary\r\n"
+                end = b"--wrongboundary\r\n"
             elif fault == "garbage":
-                part = GARBAGE + b"\r\n" + BOUNDARY
-            await response.write(part)
+                head, body = b"", GARBAGE
+            await response.write(head + body + b"\r\n" + end)
             sim.counters.frames_sent["video"] += 1
             deadline = max(deadline + interval, loop.time())
             await asyncio.sleep(deadline - loop.time())
@@ -219,13 +214,9 @@ async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResp
 
 async def mjpg_video(request: web.Request) -> web.StreamResponse:
     """/mjpg[/<camera>]/video.mjpg."""
-    camera = request.match_info.get("camera")
-    if camera is not None:
-        try:
-            _camera(sim_of(request), camera)
-        except ValueError:
-            return not_found()
-    return await _mjpeg(request, camera)
+    if _unknown_path_camera(request):
+        return not_found()
+    return await _mjpeg(request, request.match_info.get("camera"))
 
 
 async def mjpg_video_cgi(request: web.Request) -> web.StreamResponse:

@@ -251,3 +251,6 @@ def test_translate_error() -> None:
     assert isinstance(translate_error(ValueError("bad"), "w"), CameraResponseError)
     response_error = aiohttp.ClientResponseError(None, (), status=400)  # type: ignore[arg-type]
     assert isinstance(translate_error(response_error, "w"), CameraResponseError)
+    other = translate_error(RuntimeError("odd"), "w")
+    assert type(other) is CameraError
+    assert str(other) == "w: RuntimeError"

@@ -165,11 +165,6 @@ def parse_add_answer(text: str) -> str:
     raise CameraResponseError("no group id in the answer")
 
 
-def expect_ok(text: str) -> None:
-    """Accept an answer that is ``OK`` (or empty); raise for refusals."""
-    raise_for_refusal(text)
-
-
 def parse_user_groups(text: str) -> dict[str, tuple[str, ...]]:
     """``admin="root,joe"`` lines -> ``{"admin": ("root", "joe")}``."""
     raise_for_refusal(text)

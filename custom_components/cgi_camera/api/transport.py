@@ -89,7 +89,7 @@ def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0
         return CameraConnectionError(f"{what}: {type(err).__name__}")
     if isinstance(err, UnicodeError | ValueError):
         return CameraResponseError(f"{what}: malformed answer")
-    return CameraError(f"{what}: {type(err).__name__}")  # pragma: no cover
+    return CameraError(f"{what}: {type(err).__name__}")
 
 
 def _host_part(host: str) -> str:
