@@ -366,7 +366,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         _LOGGER.debug("Input monitor of %s connected and resynced", self.mac)
         self._async_notify_inputs()
         if not self.last_update_success:
-            # The device is back: refresh polled entities now, not in 30 s.
+            # The device is back: refresh polled entities now, not at the next poll.
             self._async_request_refresh()
 
     @callback
