@@ -32,6 +32,7 @@ from .action_support import async_check_user, camera_error, invalid, text, valid
 from .api import CameraClient, CameraError
 from .backup import backup_folder
 from .const import DOMAIN, SD_DISK_ID
+from .diagnostics import redact_params
 from .repairs import async_sync_time
 
 if TYPE_CHECKING:
@@ -57,9 +58,9 @@ _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$")
 _PARAM_PATTERN = re.compile(r"^[A-Za-z*][A-Za-z0-9_*]*(?:\.[A-Za-z0-9_*]+)*$")
 _DISK_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _RECORDING_ID = re.compile(r"^[A-Za-z0-9_-]+$")
-# Values of secret parameters are never returned (as in diagnostics).
+# Values of secret parameters are never returned (diagnostics redact more:
+# user lists, tokens, MAC and serial).
 _SECRET = re.compile(r"pass|pwd|secret|key", re.IGNORECASE)
-REDACTED = "**REDACTED**"
 MAX_PARAMETERS = 200
 MAX_VALUE_LENGTH = 1024
 MAX_OSD_LENGTH = 128
@@ -94,14 +95,6 @@ def _param_values(value: Any) -> dict[str, str]:
             raise vol.Invalid(f"{name}: not a one-line value")
         result[name] = item
     return result
-
-
-def redact_params(values: dict[str, str]) -> dict[str, str]:
-    """Hide the values of secret parameters."""
-    return {
-        name: REDACTED if _SECRET.search(name) and value else value
-        for name, value in values.items()
-    }
 
 
 def _param_patterns(value: Any) -> list[str]:
@@ -196,7 +189,7 @@ async def _get_parameters(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> ServiceResponse:
     values = await entry.runtime_data.client.list_params(data.get(ATTR_PARAMETERS))
-    return {ATTR_PARAMETERS: cast("dict[str, Any]", redact_params(values))}
+    return {ATTR_PARAMETERS: cast("dict[str, Any]", redact_params(values, _SECRET))}
 
 
 async def _set_osd_text(

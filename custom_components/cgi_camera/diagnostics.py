@@ -38,10 +38,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def redact_params(params: dict[str, str]) -> dict[str, str]:
-    """Redact every parameter whose name marks it as secret."""
+def redact_params(
+    params: dict[str, str], secret: re.Pattern[str] = _SECRET
+) -> dict[str, str]:
+    """Redact every parameter whose name ``secret`` marks as secret."""
     return {
-        name: REDACTED if _SECRET.search(name) and value else value
+        name: REDACTED if secret.search(name) and value else value
         for name, value in params.items()
     }
 

@@ -110,6 +110,8 @@ async def test_image_cgi_spec_example_and_errors(
     for query in ("camera=2", "resolution=1x1", "compression=500", "camera=quad"):
         response = await get_bytes(http, simulator, f"/image.cgi?{query}")
         assert response.status == 400
+    response = await get_bytes(http, simulator, "/mjpg/video.cgi?resolution=1x1")
+    assert response.status == 400
     response = await get_bytes(http, simulator, "/jpg/2/image.jpg")
     assert response.status == 404
     response = await get_bytes(http, simulator, "/mjpg/2/video.mjpg")
