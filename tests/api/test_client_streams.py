@@ -321,6 +321,7 @@ def test_sanitise_filename() -> None:
     assert sanitise_filename("..\\x\\..backup 1.tar") == "backup_1.tar"
     assert sanitise_filename("") == "backup.tar"
     assert sanitise_filename("...") == "backup.tar"
+    assert sanitise_filename("nul\x00byte.tar") == "nul_byte.tar"
 
 
 async def test_stream_errors_are_camera_errors(

@@ -31,6 +31,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 import pytest
 
 from custom_components.cgi_camera.api import (
@@ -115,9 +116,16 @@ async def test_hostile_backup_file_names(
     """The name from Content-Disposition never escapes the backups folder."""
     sim = await simulator_factory(backup_filename=name)
     await setup(sim, platforms=[Platform.BUTTON])
-    await hass.services.async_call(
-        "button", "press", {"entity_id": BACKUP}, blocking=True
-    )
+    try:
+        await hass.services.async_call(
+            "button", "press", {"entity_id": BACKUP}, blocking=True
+        )
+    except HomeAssistantError:
+        # Newer aiohttp servers refuse to send a NUL in a header and drop the
+        # connection: the backup then fails, and nothing is written anywhere.
+        assert "\x00" in name
+        assert _files(config_dir) == []
+        return
     folder = backup_folder(hass)
     written = _files(config_dir)
     assert len(written) == 1, written
