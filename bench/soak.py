@@ -299,6 +299,10 @@ class Soak:
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=seconds + 15),
             ) as response:
+                if response.status == 401:  # the 30-minute access token expired
+                    await self.ha.refresh_access_token(self.http)
+                    self.counts["viewer_token_refreshed"] += 1
+                    return
                 if response.status != 200:
                     self.counts[f"viewer_http_{response.status}"] += 1
                     return

@@ -125,6 +125,7 @@ class HomeAssistant:
     port: int = 8123
     owner: dict[str, str] = field(default_factory=dict)
     token: str = ""
+    refresh_token: str = ""
     pid: int = 0
 
     @property
@@ -235,7 +236,17 @@ class HomeAssistant:
         form = {"grant_type": "authorization_code", "code": code}
         form["client_id"] = self.client_id
         async with session.post(f"{self.url}/auth/token", data=form) as response:
-            return str((await response.json())["access_token"])
+            tokens = await response.json()
+        self.refresh_token = str(tokens["refresh_token"])
+        return str(tokens["access_token"])
+
+    async def refresh_access_token(self, session: aiohttp.ClientSession) -> None:
+        """Access tokens live 30 minutes: long runs (the soak) need new ones."""
+        form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
+        form["client_id"] = self.client_id
+        async with session.post(f"{self.url}/auth/token", data=form) as response:
+            response.raise_for_status()
+            self.token = str((await response.json())["access_token"])
 
     async def api(
         self,
@@ -245,12 +256,17 @@ class HomeAssistant:
         payload: Any = None,
     ) -> Any:
         """Call Home Assistant's REST API as the owner."""
-        headers = {"Authorization": f"Bearer {self.token}"}
-        async with session.request(
-            method, f"{self.url}{path}", json=payload, headers=headers
-        ) as response:
-            response.raise_for_status()
-            return await response.json()
+        for attempt in range(2):
+            headers = {"Authorization": f"Bearer {self.token}"}
+            async with session.request(
+                method, f"{self.url}{path}", json=payload, headers=headers
+            ) as response:
+                if response.status == 401 and attempt == 0 and self.refresh_token:
+                    await self.refresh_access_token(session)
+                    continue
+                response.raise_for_status()
+                return await response.json()
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     async def add_device(
         self, session: aiohttp.ClientSession, device: SimulatedDevice
