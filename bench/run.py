@@ -26,6 +26,7 @@ from typing import Any
 import aiohttp
 
 from bench.homeassistant_ws import HomeAssistantWebSocket
+from custom_components.cgi_camera.api.transport import basic_authorization
 from scripts.devenv import (
     CAMERA_PASSWORD,
     CAMERA_USER,
@@ -35,28 +36,18 @@ from scripts.devenv import (
     HomeAssistant,
     Processes,
     SimulatedDevice,
+    probe_configuration,
 )
 
 RESULTS = ROOT / "bench" / "results"
+CAMERA_AUTH = {"Authorization": basic_authorization(CAMERA_USER, CAMERA_PASSWORD)}
 HA_PORT = 18123
 MAIN = SimulatedDevice("main", 9101, ("--mac", "00:40:8C:20:00:01", "--fps", "10"))
 IDLE = SimulatedDevice("idle", 9102, ("--mac", "00:40:8C:20:00:02"))
 FARM_FIRST_PORT = 9200
 FARM_CONTROL_PORT = 9199
-AUTH = aiohttp.BasicAuth(CAMERA_USER, CAMERA_PASSWORD)
 
-CONFIGURATION = """
-homeassistant:
-  name: bench
-  time_zone: UTC
-http:
-  server_host: 127.0.0.1
-  server_port: {ha_port}
-api:
-config:
-websocket_api:
-bench_probe:
-logger:
+BASELINES = """logger:
   default: warning
 binary_sensor:
   - platform: rest
@@ -128,8 +119,7 @@ class Bench:
 
     async def start(self) -> None:
         """Start the simulators and Home Assistant, and configure both sides."""
-        config = CONFIGURATION.format(
-            ha_port=HA_PORT,
+        config = probe_configuration("bench", HA_PORT) + BASELINES.format(
             main_url=MAIN.url,
             user=CAMERA_USER,
             password=CAMERA_PASSWORD,
@@ -377,7 +367,7 @@ class Bench:
         count = 50 if self.quick else 200
         proxy = f"{self.ha.url}/api/camera_proxy"
         direct = await self.time_requests(
-            self.fetcher(f"{MAIN.url}/image.cgi?camera=1", auth=AUTH), count
+            self.fetcher(f"{MAIN.url}/image.cgi?camera=1", headers=CAMERA_AUTH), count
         )
         cold = await self.time_requests(
             self.fetcher(f"{proxy}/{ours}", headers=headers), count

@@ -34,7 +34,13 @@ import aiohttp
 
 from bench.homeassistant_ws import HomeAssistantWebSocket
 from bench.simfarm import mac_for
-from scripts.devenv import ROOT, HomeAssistant, Processes, SimulatedDevice
+from scripts.devenv import (
+    ROOT,
+    HomeAssistant,
+    Processes,
+    SimulatedDevice,
+    probe_configuration,
+)
 from simulator import Simulator, SimulatorConfig
 
 RESULTS = ROOT / "bench" / "results"
@@ -45,7 +51,7 @@ OUTPUTS = 2
 ACTIONS_PER_SECOND = 5.0
 MAX_VIEWERS = 6
 MAX_DEVICES_AWAY = 2
-# After the chaos: the poll interval (30 s), the backoff cap (60 s), a request
+# After the chaos: the poll interval (60 s), the backoff cap (60 s), a request
 # timeout (10 s) and a margin.
 CONVERGE_SECONDS = 150.0
 # Past the shared session's keep-alive (15 s) after the config flows.
@@ -58,18 +64,7 @@ QUIET_EVERY = 5.0
 # "Flat": what the end may exceed the start by.
 FLAT = {"tasks": 10, "sockets": 5, "fds": 10, "rss_growth_percent": 15.0}
 
-CONFIGURATION = """
-homeassistant:
-  name: soak
-  time_zone: UTC
-http:
-  server_host: 127.0.0.1
-  server_port: {ha_port}
-api:
-config:
-websocket_api:
-bench_probe:
-logger:
+LOGGING = """logger:
   default: warning
   logs:
     custom_components.cgi_camera: info
@@ -154,7 +149,7 @@ class Soak:
             await sim.start()
             self.devices.append(Device(sim))
         (self.ha.config_dir / "configuration.yaml").write_text(
-            CONFIGURATION.format(ha_port=HA_PORT)
+            probe_configuration("soak", HA_PORT) + LOGGING
         )
         self.ha.link_component(ROOT / "bench" / "probe" / "bench_probe")
         self.ha.start(self.processes)

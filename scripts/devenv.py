@@ -68,6 +68,21 @@ VIDEO_SERVER = SimulatedDevice(
 )
 
 
+def probe_configuration(name: str, port: int) -> str:
+    """configuration.yaml of a measuring Home Assistant: loopback, APIs, probe."""
+    return f"""homeassistant:
+  name: {name}
+  time_zone: UTC
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+api:
+config:
+websocket_api:
+bench_probe:
+"""
+
+
 def port_is_free(port: int) -> bool:
     """Tell whether nothing listens on the loopback port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
