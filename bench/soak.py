@@ -59,6 +59,10 @@ WARMUP_SECONDS = 20.0
 # Live streams linger 5 s after their last viewer; then a margin.
 COOLDOWN_SECONDS = 12.0
 SAMPLE_EVERY = 30.0
+# What each resource sample keeps: the limits below apply to the first four;
+# the heap figures tell a leak (live objects grow) from allocator growth.
+MEASURED = ("tasks", "fds", "sockets", "rss_mib")
+HEAP = ("gc_objects", "python_blocks", "malloc_in_use_mib", "malloc_free_mib")
 QUIET_SAMPLES = 5
 QUIET_EVERY = 5.0
 # "Flat": what the end may exceed the start by.
@@ -446,9 +450,7 @@ class Soak:
             and "HomeAssistantError" in r
             for r in records
         )
-        delta = {
-            key: end[key] - start[key] for key in ("tasks", "fds", "sockets", "rss_mib")
-        }
+        delta = {key: end[key] - start[key] for key in MEASURED + HEAP if key in start}
         rss_growth = 100 * delta["rss_mib"] / start["rss_mib"]
         flat = (
             delta["tasks"] <= FLAT["tasks"]
@@ -491,16 +493,13 @@ class Soak:
                 d.sim.counters.open_connections.get("video", 0) for d in self.devices
             ),
             "resources": {
-                "start": {k: start[k] for k in ("tasks", "fds", "sockets", "rss_mib")},
-                "end": {k: end[k] for k in ("tasks", "fds", "sockets", "rss_mib")},
+                "start": _pick(start),
+                "end": _pick(end),
                 "delta": delta,
                 "rss_growth_percent": round(rss_growth, 1),
                 "flat": flat,
                 "limits": FLAT,
-                "samples": [
-                    {k: s[k] for k in ("at_s", "tasks", "fds", "sockets", "rss_mib")}
-                    for s in self.samples
-                ],
+                "samples": [{"at_s": s["at_s"]} | _pick(s) for s in self.samples],
             },
             "log": {
                 "unavailable_lines": unavailable,
@@ -535,6 +534,11 @@ class Soak:
         if self.ha.log_path.exists():
             shutil.copy(self.ha.log_path, RESULTS / "soak-home-assistant.log")
         shutil.rmtree(self.ha.config_dir, ignore_errors=True)
+
+
+def _pick(sample: dict[str, Any]) -> dict[str, Any]:
+    """The measured figures of a resource sample (heap ones where known)."""
+    return {key: sample[key] for key in MEASURED + HEAP if key in sample}
 
 
 async def main_async(minutes: float, seed: int) -> int:

@@ -3,16 +3,23 @@
 A timer asks to run every 10 ms and records how late it ran. The websocket
 command `bench_probe/lag` returns the samples since the last call and clears them.
 `bench_probe/resources` returns the process's asyncio tasks, open file
-descriptors (sockets among them), RSS, and each CGI Camera entry's input
-monitor counters (for the soak).
+descriptors (sockets among them), RSS, the Python heap (objects the garbage
+collector tracks, pymalloc blocks in use) and what glibc's malloc holds, and
+each CGI Camera entry's input monitor counters (for the soak). The heap
+figures tell a leak (live objects grow) from allocator growth (RSS grows while
+the live objects stay flat).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+from collections import Counter, deque
+import ctypes
+import ctypes.util
+import gc
 import os
 from pathlib import Path
+import sys
 import tracemalloc
 from typing import Any
 
@@ -58,6 +65,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
     if report := os.environ.get("BENCH_TRACEMALLOC"):
         _start_tracemalloc(loop, Path(report))
+    if report := os.environ.get("BENCH_CENSUS"):
+        _start_census(loop, Path(report))
     websocket_api.async_register_command(hass, ws_lag)
     websocket_api.async_register_command(hass, ws_resources)
     return True
@@ -80,6 +89,49 @@ def _rss_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+class _MallInfo2(ctypes.Structure):
+    """glibc's struct mallinfo2 (glibc 2.33 and later)."""
+
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def _malloc_mib() -> dict[str, float]:
+    """Bytes glibc's malloc hands out, and keeps free, over all arenas (MiB)."""
+    libc_name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(libc_name) if libc_name else None
+    if libc is None or not hasattr(libc, "mallinfo2"):
+        return {}
+    libc.mallinfo2.restype = _MallInfo2
+    info = libc.mallinfo2()
+    mib = 1024 * 1024
+    return {
+        "malloc_in_use_mib": (info.uordblks + info.hblkhd) / mib,
+        "malloc_free_mib": info.fordblks / mib,
+    }
+
+
+def _python_heap() -> dict[str, int]:
+    """Live objects the garbage collector tracks, and pymalloc blocks in use."""
+    return {
+        "gc_objects": len(gc.get_objects()),
+        "python_blocks": sys.getallocatedblocks(),
+    }
 
 
 def _cgi_camera_entries(hass: HomeAssistant) -> dict[str, Any]:
@@ -111,6 +163,7 @@ async def ws_resources(
     (fds, sockets), rss = await hass.async_add_executor_job(
         lambda: (_fds(), _rss_mib())
     )
+    malloc = await hass.async_add_executor_job(_malloc_mib)
     connection.send_result(
         msg["id"],
         {
@@ -118,6 +171,8 @@ async def ws_resources(
             "fds": fds,
             "sockets": sockets,
             "rss_mib": rss,
+            **_python_heap(),
+            **malloc,
             "cgi_camera": _cgi_camera_entries(hass),
         },
     )
@@ -141,3 +196,33 @@ def _start_tracemalloc(loop: asyncio.AbstractEventLoop, report: Path) -> None:
         loop.call_later(60, sample)
 
     loop.call_later(120, sample)
+
+
+def _census() -> Counter[str]:
+    """Live objects that the garbage collector tracks, by type."""
+    gc.collect()
+    return Counter(
+        f"{type(obj).__module__}.{type(obj).__qualname__}" for obj in gc.get_objects()
+    )
+
+
+def _start_census(loop: asyncio.AbstractEventLoop, report: Path) -> None:
+    """Find what leaks: every two minutes, write which types grew since minute three.
+
+    Only when BENCH_CENSUS names a report file; each census stops the event
+    loop for a moment.
+    """
+    baseline: list[Counter[str]] = []
+
+    def sample() -> None:
+        counts = _census()
+        if not baseline:
+            baseline.append(counts)
+        else:
+            counts.subtract(baseline[0])
+            report.write_text(
+                "".join(f"{n:+8d} {name}\n" for name, n in counts.most_common(40))
+            )
+        loop.call_later(120, sample)
+
+    loop.call_later(180, sample)
