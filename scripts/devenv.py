@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 import json
 import os
@@ -96,12 +96,17 @@ class Processes:
     running: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def spawn(
-        self, command: Sequence[str], log: IO[bytes] | None = None, cwd: Path = ROOT
+        self,
+        command: Sequence[str],
+        log: IO[bytes] | None = None,
+        cwd: Path = ROOT,
+        env: Mapping[str, str] | None = None,
     ) -> int:
-        """Start a command; return its pid."""
+        """Start a command (``env`` added to this environment); return its pid."""
         process = subprocess.Popen(
             command,
             cwd=cwd,
+            env={**os.environ, **env} if env else None,
             stdout=log,
             stderr=subprocess.STDOUT if log else None,
             start_new_session=True,
@@ -153,8 +158,8 @@ class HomeAssistant:
         """Home Assistant's output."""
         return self.config_dir / "home-assistant-develop.log"
 
-    def start(self, processes: Processes) -> None:
-        """Link the integration in and start Home Assistant."""
+    def start(self, processes: Processes, env: Mapping[str, str] | None = None) -> None:
+        """Link the integration in and start Home Assistant (``env`` added)."""
         if not port_is_free(self.port):
             raise SystemExit(
                 f"port {self.port} is already in use: another Home Assistant "
@@ -166,7 +171,7 @@ class HomeAssistant:
         # Started in the config folder: from the repository's root, Python would
         # import the repository's custom_components package instead of the
         # config folder's, and miss every other linked component.
-        self.pid = processes.spawn(command, log, cwd=self.config_dir)
+        self.pid = processes.spawn(command, log, cwd=self.config_dir, env=env)
 
     def link_component(self, source: Path) -> None:
         """Let Home Assistant find a custom component through a link, not a copy."""

@@ -119,6 +119,8 @@ def _malloc_mib() -> dict[str, float]:
         return {}
     libc.mallinfo2.restype = _MallInfo2
     info = libc.mallinfo2()
+    if info.arena == 0 and info.hblkhd == 0:  # another malloc (jemalloc) is preloaded
+        return {}
     mib = 1024 * 1024
     return {
         "malloc_in_use_mib": (info.uordblks + info.hblkhd) / mib,
@@ -154,12 +156,24 @@ def _cgi_camera_entries(hass: HomeAssistant) -> dict[str, Any]:
     return result
 
 
-@websocket_api.websocket_command({vol.Required("type"): "bench_probe/resources"})
+@websocket_api.websocket_command(
+    {
+        vol.Required("type"): "bench_probe/resources",
+        vol.Optional("collect", default=False): bool,
+    }
+)
 @websocket_api.async_response
 async def ws_resources(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: Any
 ) -> None:
-    """Tasks, file descriptors, sockets, RSS and CGI Camera counters."""
+    """Tasks, file descriptors, sockets, RSS, heap and CGI Camera counters.
+
+    With ``collect``, a full garbage collection runs first: between two full
+    collections, garbage in reference cycles (every caught exception with its
+    traceback makes some) piles up, and would count as live objects.
+    """
+    if msg["collect"]:
+        gc.collect()
     (fds, sockets), rss = await hass.async_add_executor_job(
         lambda: (_fds(), _rss_mib())
     )
