@@ -36,8 +36,9 @@ INTERVAL = 0.01
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Start sampling and register the websocket command."""
     # Bounded: a run that never asks for the samples (the soak) must not see
-    # the probe's own list as memory growth. Ten minutes at 100 Hz.
-    samples: deque[float] = deque(maxlen=60_000)
+    # the probe's own list as memory growth. Two minutes at 100 Hz: the bench
+    # reads them after each load of at most 60 s.
+    samples: deque[float] = deque(maxlen=12_000)
     loop = asyncio.get_running_loop()
     handle: asyncio.TimerHandle | None = None
 
@@ -193,11 +194,14 @@ async def ws_resources(
 
 
 def _start_tracemalloc(loop: asyncio.AbstractEventLoop, report: Path) -> None:
-    """Diagnose memory growth: every minute, write what grew since minute two.
+    """Diagnose memory growth: every minute, write what grew since minute four.
 
     Only when BENCH_TRACEMALLOC names a report file; it slows Home Assistant.
+    The first minutes are left out: caches fill and code runs for the first
+    time then. The report lists the lines that grew, then the call stacks of
+    the biggest growth.
     """
-    tracemalloc.start(5)
+    tracemalloc.start(8)
     baseline: list[tracemalloc.Snapshot] = []
 
     def sample() -> None:
@@ -205,11 +209,16 @@ def _start_tracemalloc(loop: asyncio.AbstractEventLoop, report: Path) -> None:
         if not baseline:
             baseline.append(snapshot)
         else:
-            top = snapshot.compare_to(baseline[0], "lineno")[:30]
-            report.write_text("\n".join(str(stat) for stat in top) + "\n")
+            traced, _ = tracemalloc.get_traced_memory()
+            lines = [f"traced now: {traced / 2**20:.1f} MiB"]
+            lines += map(str, snapshot.compare_to(baseline[0], "lineno")[:30])
+            for stat in snapshot.compare_to(baseline[0], "traceback")[:8]:
+                lines.append(f"\n{stat}")
+                lines += stat.traceback.format()
+            report.write_text("\n".join(lines) + "\n")
         loop.call_later(60, sample)
 
-    loop.call_later(120, sample)
+    loop.call_later(240, sample)
 
 
 def _census() -> Counter[str]:
