@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
+import gc
 import logging
+import weakref
 
 import aiohttp
 import pytest
@@ -232,3 +234,42 @@ async def test_connection_refused(
     client = CameraClient(session, "127.0.0.1", port=port, username="u", password="p")
     with pytest.raises(CameraConnectionError):
         await client.list_params()
+
+
+CYCLE_SCENARIOS = [refuse_connection, reset_connection, hang, device_down]
+
+
+@pytest.mark.parametrize(
+    "scenario", CYCLE_SCENARIOS, ids=[s.__name__ for s in CYCLE_SCENARIOS]
+)
+async def test_a_failed_request_leaves_no_reference_cycle(
+    simulator_factory: SimulatorFactory,
+    session: aiohttp.ClientSession,
+    scenario: Scenario,
+) -> None:
+    """The error is freed as soon as it is dropped, without a full collection.
+
+    A cycle through the raising frame would keep the error, its traceback and
+    every frame's locals until the next full collection: under steady faults
+    Home Assistant's memory would creep up.
+    """
+    sim = await simulator_factory(password=PASSWORD, reboot_seconds=0)
+    client = CameraClient(
+        session,
+        sim.host,
+        port=sim.port,
+        username="root",
+        password=PASSWORD,
+        timeout=0.5,
+    )
+    await client.list_params(["Brand.Brand"])
+    gc.collect()
+    gc.disable()
+    try:
+        try:
+            await scenario(client, sim)
+        except CameraError as err:
+            dropped = weakref.ref(err)
+        assert dropped() is None
+    finally:
+        gc.enable()

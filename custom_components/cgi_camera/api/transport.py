@@ -251,10 +251,17 @@ class Transport:
         except CameraError:
             raise
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as err:
-            error = translate_error(err, what)
             if not secrets:
-                raise error from err
-        raise error
+                raise translate_error(err, what) from err
+            error = translate_error(err, what)
+        # Outside the except block: with secrets in the request, the error
+        # carries no __context__ that could show them. The local goes before
+        # the error leaves: its traceback holds this frame, and a frame that
+        # still held the error would make a cycle only a full GC frees.
+        try:
+            raise error
+        finally:
+            del error
 
     @staticmethod
     def _raise_for_status(response: aiohttp.ClientResponse, what: str) -> None:
@@ -319,14 +326,17 @@ class Transport:
         except CameraError:
             raise
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
-            error = translate_error(err, what)
             if not secrets:
-                raise error from err
+                raise translate_error(err, what) from err
+            error = translate_error(err, what)
         else:
             return response, body
         finally:
             response.release()
-        raise error
+        try:
+            raise error  # outside the except block, as in request()
+        finally:
+            del error
 
     def check_refusal(self, text: str, secrets: Sequence[str] = ()) -> None:
         """Raise :class:`CameraRequestRefusedError` for a refusal answer.
