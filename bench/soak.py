@@ -79,8 +79,7 @@ FLAT = {
 }
 # Home Assistant as its container (and so Home Assistant OS) runs it: jemalloc,
 # preloaded with this configuration (Home Assistant Core's Dockerfile and
-# rootfs run script). glibc's malloc keeps freed memory of its per-thread
-# arenas, so under glibc RSS creeps up while the live objects stay flat.
+# rootfs run script). `--allocator glibc` runs it as a plain venv install does.
 JEMALLOC_CONF = (
     "background_thread:true,metadata_thp:auto,dirty_decay_ms:20000,muzzy_decay_ms:20000"
 )

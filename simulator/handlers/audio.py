@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 
 from aiohttp import web
@@ -52,25 +53,28 @@ async def receive_cgi(request: web.Request) -> web.StreamResponse:
         if multipart:
             await response.write(BOUNDARY)
         deadline = loop.time()
-        while True:
-            block = TONE
-            fault = stream.take_fault()
-            if fault == "truncate":
-                block = TONE[: BLOCK // 2]
-            elif fault == "garbage":
-                block = GARBAGE
-            if multipart:
-                end = (
-                    b"\r\n--wrongboundary\r\n"
-                    if fault == "boundary"
-                    else b"\r\n" + BOUNDARY
-                )
-                await response.write(PART_HEAD + block + end)
-            else:
-                await response.write(block)
-            sim.counters.frames_sent["audio"] += 1
-            deadline += interval
-            await asyncio.sleep(max(0.0, deadline - loop.time()))
+        # A client that leaves mid-write ends the stream, as on a device.
+        with contextlib.suppress(ConnectionResetError):
+            while True:
+                block = TONE
+                fault = stream.take_fault()
+                if fault == "truncate":
+                    block = TONE[: BLOCK // 2]
+                elif fault == "garbage":
+                    block = GARBAGE
+                if multipart:
+                    end = (
+                        b"\r\n--wrongboundary\r\n"
+                        if fault == "boundary"
+                        else b"\r\n" + BOUNDARY
+                    )
+                    await response.write(PART_HEAD + block + end)
+                else:
+                    await response.write(block)
+                sim.counters.frames_sent["audio"] += 1
+                deadline += interval
+                await asyncio.sleep(max(0.0, deadline - loop.time()))
+        return response
 
 
 async def transmit_cgi(request: web.Request) -> web.Response:

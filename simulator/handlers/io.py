@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from aiohttp import web
 
 from ..faults import GARBAGE
-from ..iobus import IoEvent, PortKind, parse_action, parse_ports
+from ..iobus import IoEvent, PortKind, Subscription, parse_action, parse_ports
 from ..respond import arguments, failed, ok, sim_of, text
 
 if TYPE_CHECKING:
@@ -135,6 +135,25 @@ def _corrupt(mode: str, part: bytes) -> bytes:
     return GARBAGE + BOUNDARY
 
 
+async def _next_parts(
+    sim: Simulator, scope: Scope, sub: Subscription, keepalive: float | None
+) -> list[bytes]:
+    """The parts of the next write: every queued event, or a keep-alive part."""
+    events: list[IoEvent | None] = []
+    try:
+        events.append(await asyncio.wait_for(sub.queue.get(), keepalive))
+    except TimeoutError:
+        events.append(None)
+    with contextlib.suppress(asyncio.QueueEmpty):
+        while True:
+            events.append(sub.queue.get_nowait())
+    return [
+        _part(_label(sim, scope, e.kind, e.port), "/" if e.active else "\\")
+        for e in events
+        if e is not None
+    ] or [KEEPALIVE_PART]
+
+
 async def _monitor(
     request: web.Request,
     sim: Simulator,
@@ -159,25 +178,15 @@ async def _monitor(
             )
             await response.write(b"\r\n\r\n\r\n" + BOUNDARY + initial)
             keepalive = sim.config.monitor_keepalive or None
-            while True:
-                events: list[IoEvent | None] = []
-                try:
-                    events.append(await asyncio.wait_for(sub.queue.get(), keepalive))
-                except TimeoutError:
-                    events.append(None)
-                with contextlib.suppress(asyncio.QueueEmpty):
-                    while True:
-                        events.append(sub.queue.get_nowait())
-                chunks = [
-                    _part(_label(sim, scope, e.kind, e.port), "/" if e.active else "\\")
-                    for e in events
-                    if e is not None
-                ] or [KEEPALIVE_PART]
-                fault = stream.take_fault()
-                if fault is not None:
-                    chunks[0] = _corrupt(fault, chunks[0])
-                await response.write(b"".join(chunks))
-                sim.counters.frames_sent["io"] += len(chunks)
+            # A client that leaves mid-write ends the stream, as on a device.
+            with contextlib.suppress(ConnectionResetError):
+                while True:
+                    chunks = await _next_parts(sim, scope, sub, keepalive)
+                    if (fault := stream.take_fault()) is not None:
+                        chunks[0] = _corrupt(fault, chunks[0])
+                    await response.write(b"".join(chunks))
+                    sim.counters.frames_sent["io"] += len(chunks)
+            return response
     finally:
         sim.state.io.unsubscribe(sub)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -193,23 +194,26 @@ async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResp
         await response.prepare(request)
         await response.write(BOUNDARY)
         deadline = loop.time()
-        while True:
-            data = await frame(sim, camera, size, quality)
-            head = (
-                f"Content-Type: image/jpeg\r\nContent-Length: {len(data)}\r\n\r\n"
-            ).encode()
-            body, end = data, BOUNDARY
-            fault = stream.take_fault()
-            if fault == "truncate":
-                body = data[: len(data) // 2]
-            elif fault == "boundary":
-                end = b"--wrongboundary\r\n"
-            elif fault == "garbage":
-                head, body = b"", GARBAGE
-            await response.write(head + body + b"\r\n" + end)
-            sim.counters.frames_sent["video"] += 1
-            deadline = max(deadline + interval, loop.time())
-            await asyncio.sleep(deadline - loop.time())
+        # A client that leaves mid-write ends the stream, as on a device.
+        with contextlib.suppress(ConnectionResetError):
+            while True:
+                data = await frame(sim, camera, size, quality)
+                head = (
+                    f"Content-Type: image/jpeg\r\nContent-Length: {len(data)}\r\n\r\n"
+                ).encode()
+                body, end = data, BOUNDARY
+                fault = stream.take_fault()
+                if fault == "truncate":
+                    body = data[: len(data) // 2]
+                elif fault == "boundary":
+                    end = b"--wrongboundary\r\n"
+                elif fault == "garbage":
+                    head, body = b"", GARBAGE
+                await response.write(head + body + b"\r\n" + end)
+                sim.counters.frames_sent["video"] += 1
+                deadline = max(deadline + interval, loop.time())
+                await asyncio.sleep(deadline - loop.time())
+        return response
 
 
 async def mjpg_video(request: web.Request) -> web.StreamResponse:
