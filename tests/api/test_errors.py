@@ -157,6 +157,28 @@ SCENARIOS: list[tuple[Scenario, type[CameraError]]] = [
 ]
 
 
+def _client_for(sim: Simulator, session: aiohttp.ClientSession) -> CameraClient:
+    """A client of ``sim`` with the test password and a short timeout."""
+    return CameraClient(
+        session,
+        sim.host,
+        port=sim.port,
+        username="root",
+        password=PASSWORD,
+        timeout=0.5,
+    )
+
+
+async def _device_and_client(
+    simulator_factory: SimulatorFactory, session: aiohttp.ClientSession
+) -> tuple[Simulator, CameraClient]:
+    """A device with the test password, and a client that knows its scheme."""
+    sim = await simulator_factory(password=PASSWORD, reboot_seconds=0)
+    client = _client_for(sim, session)
+    await client.list_params(["Brand.Brand"])  # learn the scheme first
+    return sim, client
+
+
 def _texts(error: BaseException) -> list[str]:
     texts: list[str] = []
     seen: set[int] = set()
@@ -180,16 +202,7 @@ async def test_error_paths_never_show_the_password(
 ) -> None:
     """Each path raises its CameraError; no secret in texts, causes or logs."""
     caplog.set_level(logging.DEBUG)
-    sim = await simulator_factory(password=PASSWORD, reboot_seconds=0)
-    client = CameraClient(
-        session,
-        sim.host,
-        port=sim.port,
-        username="root",
-        password=PASSWORD,
-        timeout=0.5,
-    )
-    await client.list_params(["Brand.Brand"])  # learn the scheme first
+    sim, client = await _device_and_client(simulator_factory, session)
     with pytest.raises(expected) as info:
         await scenario(client, sim)
     texts = _texts(info.value)
@@ -208,14 +221,7 @@ async def test_basic_auth_paths_never_show_the_password(
     """The same with Basic auth (the header carries base64 of the password)."""
     caplog.set_level(logging.DEBUG)
     sim = await simulator_factory(password=PASSWORD, auth="basic")
-    client = CameraClient(
-        session,
-        sim.host,
-        port=sim.port,
-        username="root",
-        password=PASSWORD,
-        timeout=0.5,
-    )
+    client = _client_for(sim, session)
     for scenario, expected in SCENARIOS[:13]:
         with pytest.raises(expected) as info:
             await scenario(client, sim)
@@ -253,16 +259,7 @@ async def test_a_failed_request_leaves_no_reference_cycle(
     every frame's locals until the next full collection: under steady faults
     Home Assistant's memory would creep up.
     """
-    sim = await simulator_factory(password=PASSWORD, reboot_seconds=0)
-    client = CameraClient(
-        session,
-        sim.host,
-        port=sim.port,
-        username="root",
-        password=PASSWORD,
-        timeout=0.5,
-    )
-    await client.list_params(["Brand.Brand"])
+    sim, client = await _device_and_client(simulator_factory, session)
     gc.collect()
     gc.disable()
     try:
