@@ -68,6 +68,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         _start_tracemalloc(loop, Path(report))
     if report := os.environ.get("BENCH_CENSUS"):
         _start_census(loop, Path(report))
+    if every := os.environ.get("BENCH_COLLECT_EVERY"):
+        _start_collecting(loop, float(every))
     websocket_api.async_register_command(hass, ws_lag)
     websocket_api.async_register_command(hass, ws_resources)
     return True
@@ -249,3 +251,17 @@ def _start_census(loop: asyncio.AbstractEventLoop, report: Path) -> None:
         loop.call_later(120, sample)
 
     loop.call_later(180, sample)
+
+
+def _start_collecting(loop: asyncio.AbstractEventLoop, every: float) -> None:
+    """Diagnose: a full collection every ``every`` seconds (BENCH_COLLECT_EVERY).
+
+    If RSS stays flat with it, its growth was garbage in reference cycles
+    waiting for Python's next full collection, not a leak.
+    """
+
+    def collect() -> None:
+        gc.collect()
+        loop.call_later(every, collect)
+
+    loop.call_later(every, collect)
