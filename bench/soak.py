@@ -62,8 +62,9 @@ WARMUP_SECONDS = 20.0
 # Live streams linger 5 s after their last viewer; then a margin.
 COOLDOWN_SECONDS = 12.0
 SAMPLE_EVERY = 30.0
-# What each resource sample keeps: the limits below apply to the first four;
-# the heap figures tell a leak (live objects grow) from allocator growth.
+# What each resource sample keeps. The limits below apply to the first four
+# and to gc_objects; the heap figures tell a leak (live objects grow) from
+# allocator growth.
 MEASURED = ("tasks", "fds", "sockets", "rss_mib")
 HEAP = ("gc_objects", "python_blocks", "malloc_in_use_mib", "malloc_free_mib")
 QUIET_SAMPLES = 5
