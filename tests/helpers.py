@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from enum import Enum
+import gc
+from pathlib import Path
+from types import AsyncGeneratorType, CoroutineType, FrameType
 from typing import Any
 from unittest.mock import patch
 
@@ -224,3 +228,47 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
+
+
+_OURS = str(Path(__file__).parent.parent / "custom_components" / "cgi_camera")
+
+
+def _ours(obj: object) -> str | None:
+    """Name ``obj`` if it is the integration's (an instance, frame or coroutine)."""
+    kind = type(obj)
+    if kind.__module__.startswith("custom_components.cgi_camera"):
+        return kind.__qualname__
+    if isinstance(obj, FrameType):
+        code = obj.f_code
+    elif isinstance(obj, CoroutineType):
+        code = obj.cr_code
+    elif isinstance(obj, AsyncGeneratorType):
+        code = obj.ag_code
+    else:
+        return None
+    if code.co_filename.startswith(_OURS):
+        return f"{kind.__name__} {code.co_qualname}"
+    return None
+
+
+@contextmanager
+def no_cycle_garbage_of_ours() -> Iterator[None]:
+    """Fail if the block leaves the integration's objects in reference cycles.
+
+    Such garbage waits for Python's next full collection, which can be an
+    hour away on a busy Home Assistant: its buffers show as growing memory.
+    The collector is off in the block; afterwards one collection that keeps
+    what it finds (``DEBUG_SAVEALL``) tells what only a collection would free.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        ours = sorted(filter(None, map(_ours, gc.garbage)))
+    finally:
+        gc.garbage.clear()
+        gc.set_debug(0)
+        gc.enable()
+    assert not ours, f"left in reference cycles: {ours}"

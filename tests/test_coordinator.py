@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import dataclasses
 import logging
 from unittest.mock import patch
@@ -24,6 +25,7 @@ from tests.helpers import (
     POLL_SECONDS,
     SetupIntegration,
     fire_time,
+    no_cycle_garbage_of_ours,
     wait_for_inputs,
     wait_for_state,
 )
@@ -200,3 +202,39 @@ async def test_storage_missing_answers(
         await coordinator.async_refresh_storage()
     assert coordinator.data.storage.disk == other
     assert coordinator.data.storage.recordings is None
+
+
+def _cut(simulator: Simulator) -> None:
+    simulator.faults.cut_streams("io")
+
+
+def _garbage(simulator: Simulator) -> None:
+    simulator.faults.corrupt_streams("io", mode="garbage")
+
+
+def _reset(simulator: Simulator) -> None:
+    simulator.faults.cut_streams("io")
+    simulator.faults.reset_next(1)  # the first reconnect is reset, too
+
+
+@pytest.mark.parametrize("fault", [_cut, _garbage, _reset])
+async def test_a_lost_stream_leaves_no_reference_cycle(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    fault: Callable[[Simulator], None],
+) -> None:
+    """A lost monitor stream's readers and errors are freed when it ends.
+
+    Home Assistant keeps running for months with inputs that reconnect:
+    nothing of a lost stream may wait for Python's next full collection.
+    """
+    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    coordinator = entry.runtime_data.coordinator
+    with no_cycle_garbage_of_ours():
+        fault(simulator)
+        await wait_for_inputs(coordinator, lambda: not coordinator.inputs_available)
+        fire_time(hass, BACKOFF_MAX_SECONDS + 1)
+        await wait_for_inputs(coordinator, lambda: coordinator.inputs_available)
+        simulator.set_input(1, True)
+        await wait_for_state(hass, INPUT_1, "on")

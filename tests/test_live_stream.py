@@ -40,6 +40,7 @@ from tests.helpers import (
     SetupIntegration,
     entity_object,
     fire_time,
+    no_cycle_garbage_of_ours,
     wait_for_state,
 )
 
@@ -517,3 +518,44 @@ async def test_diagnostics_of_the_hub(
     assert diagnostics["streams"]["1"]["open"] is True
     assert diagnostics["streams"]["1"]["viewers"] == 1
     assert diagnostics["streams"]["1"]["frames_sent"] >= 1
+
+
+async def _leave_and_linger(
+    hass: HomeAssistant, sim: Simulator, viewer: Viewer, stream: SourceStream
+) -> None:
+    viewer.close()
+    await wait_stream(stream, lambda s: s.viewers == 0)
+    fire_time(hass, LINGER_SECONDS + 1)
+    await sim.counters.wait_for_connections("video", 0)
+
+
+async def _device_cuts(
+    hass: HomeAssistant, sim: Simulator, viewer: Viewer, stream: SourceStream
+) -> None:
+    assert sim.faults.cut_streams("video") == 1
+    await viewer.ended()
+
+
+@pytest.mark.parametrize("end", [_leave_and_linger, _device_cuts])
+async def test_an_ended_stream_leaves_no_reference_cycle(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+    end: Callable[..., Any],
+) -> None:
+    """A run's task, readers and error are freed when it ends, not at a full GC.
+
+    Under a dashboard that comes and goes they would otherwise pile up until
+    Python's next full collection, with the buffers they hold.
+    """
+    await setup(simulator, platforms=[Platform.CAMERA])
+    stream = hub_of(hass).stream(1)
+    with no_cycle_garbage_of_ours():
+        viewer = await open_viewer()
+        await viewer.frames(2)
+        await end(hass, simulator, viewer, stream)
+        await wait_stream(stream, lambda s: not s.is_open)
+        # The next viewer's run replaces the ended one, which must be freed.
+        await (await open_viewer()).frames(1)
+

@@ -97,9 +97,15 @@ class _Run:
         event.set()
 
     def finish(self, error: CameraError | None) -> None:
-        """End the run: drop the frames and wake every viewer."""
+        """End the run: drop the frames and the task, and wake every viewer.
+
+        The ended task's frames hold the run: keeping the task here would tie
+        them in a reference cycle that keeps the run's readers and buffers
+        until Python's next full collection.
+        """
         self.done = True
         self.error = error
+        self.task = None
         self.frame = self.latest = None
         self._event.set()
 
@@ -224,9 +230,10 @@ class SourceStream:
         run = self.run
         if run is None or run.done:
             return
+        task = run.task
         run.finish(error)
-        if run.task is not None:
-            run.task.cancel()
+        if task is not None:
+            task.cancel()
         self._async_notify()
 
     async def _async_run(self, run: _Run) -> None:

@@ -64,9 +64,17 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 
 def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0911
-    """Wrap a transport exception (the caller decides about chaining)."""
+    """Wrap a transport exception (the caller decides about chaining).
+
+    The transport exception loses its traceback. aiohttp keeps a failed
+    read's exception in the response's reader, and the traceback holds the
+    reader's frames: a reference cycle, which would also hold every frame
+    that was reading (stream readers with their buffers) until Python's
+    next full collection. Its frames are aiohttp's own, of no use to a user.
+    """
     if isinstance(err, CameraError):
         return err
+    err.with_traceback(None)
     if isinstance(err, TimeoutError):
         return CameraTimeoutError(f"{what}: the device did not answer in time")
     if isinstance(err, aiohttp.ClientPayloadError):
