@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 import sys
 import tracemalloc
+from types import CoroutineType, FrameType
 from typing import Any
 
 from homeassistant.components import websocket_api
@@ -70,6 +71,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         _start_census(loop, Path(report))
     if every := os.environ.get("BENCH_COLLECT_EVERY"):
         _start_collecting(loop, float(every))
+    if report := os.environ.get("BENCH_GARBAGE"):
+        _start_garbage_report(loop, Path(report))
     websocket_api.async_register_command(hass, ws_lag)
     websocket_api.async_register_command(hass, ws_resources)
     return True
@@ -265,3 +268,61 @@ def _start_collecting(loop: asyncio.AbstractEventLoop, every: float) -> None:
         loop.call_later(every, collect)
 
     loop.call_later(every, collect)
+
+
+def _garbage_census() -> tuple[Counter[str], Counter[str]]:
+    """What a full collection would free now: cyclic garbage, by type and origin.
+
+    Frames and coroutines are named after their code (function and file), so
+    the report points at the code whose objects die in reference cycles.
+    Returns the objects and their bytes (with the byte strings they hold,
+    which the collector does not track) by kind.
+    """
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        garbage = list(gc.garbage)
+        gc.garbage.clear()
+    finally:
+        gc.set_debug(0)
+    counts: Counter[str] = Counter()
+    sizes: Counter[str] = Counter()
+    for obj in garbage:
+        kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
+        code = getattr(obj, "f_code", None) or getattr(obj, "cr_code", None)
+        if isinstance(obj, FrameType | CoroutineType) and code is not None:
+            kind += f" {code.co_qualname} ({code.co_filename}:{code.co_firstlineno})"
+        counts[kind] += 1
+        sizes[kind] += sys.getsizeof(obj) + sum(
+            sys.getsizeof(ref)
+            for ref in gc.get_referents(obj)
+            if isinstance(ref, bytes | bytearray)
+        )
+    del garbage
+    return counts, sizes
+
+
+def _start_garbage_report(loop: asyncio.AbstractEventLoop, report: Path) -> None:
+    """Find where cycle garbage comes from (BENCH_GARBAGE names a report file).
+
+    At minute three a full collection clears the warm-up's garbage; every
+    five minutes after it, the report lists what piled up in cycles since
+    the last report.
+    """
+
+    def sample() -> None:
+        counts, sizes = _garbage_census()
+        with report.open("a") as out:
+            total = sum(sizes.values()) / 2**20
+            out.write(f"--- {counts.total()} objects in cycles, {total:.1f} MiB\n")
+            out.writelines(
+                f"{counts[name]:8d} {size / 1024:9.1f} KiB {name}\n"
+                for name, size in sizes.most_common(60)
+            )
+        loop.call_later(300, sample)
+
+    def clear() -> None:
+        gc.collect()
+        loop.call_later(300, sample)
+
+    loop.call_later(180, clear)
