@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import dataclasses
 import logging
 from unittest.mock import patch
@@ -204,15 +204,15 @@ async def test_storage_missing_answers(
     assert coordinator.data.storage.recordings is None
 
 
-def _cut(simulator: Simulator) -> None:
+async def _cut(simulator: Simulator) -> None:
     simulator.faults.cut_streams("io")
 
 
-def _garbage(simulator: Simulator) -> None:
+async def _garbage(simulator: Simulator) -> None:
     simulator.faults.corrupt_streams("io", mode="garbage")
 
 
-def _reset(simulator: Simulator) -> None:
+async def _reset(simulator: Simulator) -> None:
     simulator.faults.cut_streams("io")
     simulator.faults.reset_next(1)  # the first reconnect is reset, too
 
@@ -222,7 +222,7 @@ async def test_a_lost_stream_leaves_no_reference_cycle(
     hass: HomeAssistant,
     simulator: Simulator,
     setup: SetupIntegration,
-    fault: Callable[[Simulator], None],
+    fault: Callable[[Simulator], Awaitable[None]],
 ) -> None:
     """A lost monitor stream's readers and errors are freed when it ends.
 
@@ -232,9 +232,29 @@ async def test_a_lost_stream_leaves_no_reference_cycle(
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     with no_cycle_garbage_of_ours():
-        fault(simulator)
+        await fault(simulator)
         await wait_for_inputs(coordinator, lambda: not coordinator.inputs_available)
         fire_time(hass, BACKOFF_MAX_SECONDS + 1)
         await wait_for_inputs(coordinator, lambda: coordinator.inputs_available)
         simulator.set_input(1, True)
         await wait_for_state(hass, INPUT_1, "on")
+
+
+async def test_failed_polls_leave_no_reference_cycle(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A refused connection's error is freed when the next one replaces it.
+
+    asyncio keeps a refused attempt in a frame of its own traceback; chained
+    to our errors, that cycle would hold the frames of every failed poll.
+    """
+    entry = await setup(simulator, platforms=[Platform.SWITCH])
+    coordinator = entry.runtime_data.coordinator
+    with no_cycle_garbage_of_ours():
+        await simulator.reboot(0.5)
+        for _ in range(2):  # the coordinator keeps the last error only
+            await coordinator.async_refresh()
+            assert "cannot connect" in str(coordinator.last_exception)
+        await simulator.wait_until_up()
+        await coordinator.async_refresh()
+        assert coordinator.last_update_success

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 import io
 from typing import Any
 from unittest.mock import AsyncMock, Mock, patch
@@ -520,29 +521,43 @@ async def test_diagnostics_of_the_hub(
     assert diagnostics["streams"]["1"]["frames_sent"] >= 1
 
 
-async def _leave_and_linger(
-    hass: HomeAssistant, sim: Simulator, viewer: Viewer, stream: SourceStream
-) -> None:
-    viewer.close()
-    await wait_stream(stream, lambda s: s.viewers == 0)
-    fire_time(hass, LINGER_SECONDS + 1)
-    await sim.counters.wait_for_connections("video", 0)
+@dataclass
+class _Ending:
+    """What a way of ending a live stream acts on."""
+
+    hass: HomeAssistant
+    sim: Simulator
+    viewer: Viewer
+    stream: SourceStream
+    open_viewer: Callable[..., Any]
 
 
-async def _device_cuts(
-    hass: HomeAssistant, sim: Simulator, viewer: Viewer, stream: SourceStream
-) -> None:
-    assert sim.faults.cut_streams("video") == 1
-    await viewer.ended()
+async def _leave_and_linger(scene: _Ending) -> None:
+    scene.viewer.close()
+    await wait_stream(scene.stream, lambda s: s.viewers == 0)
+    fire_time(scene.hass, LINGER_SECONDS + 1)
+    await scene.sim.counters.wait_for_connections("video", 0)
 
 
-@pytest.mark.parametrize("end", [_leave_and_linger, _device_cuts])
+async def _device_cuts(scene: _Ending) -> None:
+    assert scene.sim.faults.cut_streams("video") == 1
+    await scene.viewer.ended()
+
+
+async def _device_reboots(scene: _Ending) -> None:
+    await scene.sim.reboot(0.2)
+    await scene.viewer.ended()
+    await scene.open_viewer(status=502)  # while it is away: refused
+    await scene.sim.wait_until_up()
+
+
+@pytest.mark.parametrize("end", [_leave_and_linger, _device_cuts, _device_reboots])
 async def test_an_ended_stream_leaves_no_reference_cycle(
     hass: HomeAssistant,
     simulator: Simulator,
     setup: SetupIntegration,
     open_viewer: Callable[..., Any],
-    end: Callable[..., Any],
+    end: Callable[[_Ending], Awaitable[None]],
 ) -> None:
     """A run's task, readers and error are freed when it ends, not at a full GC.
 
@@ -554,8 +569,7 @@ async def test_an_ended_stream_leaves_no_reference_cycle(
     with no_cycle_garbage_of_ours():
         viewer = await open_viewer()
         await viewer.frames(2)
-        await end(hass, simulator, viewer, stream)
+        await end(_Ending(hass, simulator, viewer, stream, open_viewer))
         await wait_stream(stream, lambda s: not s.is_open)
         # The next viewer's run replaces the ended one, which must be freed.
         await (await open_viewer()).frames(1)
-

@@ -66,15 +66,12 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0911
     """Wrap a transport exception (the caller decides about chaining).
 
-    The transport exception loses its traceback. aiohttp keeps a failed
-    read's exception in the response's reader, and the traceback holds the
-    reader's frames: a reference cycle, which would also hold every frame
-    that was reading (stream readers with their buffers) until Python's
-    next full collection. Its frames are aiohttp's own, of no use to a user.
+    The transport exception, and those it was raised from, lose their
+    tracebacks (see :func:`_drop_tracebacks`).
     """
     if isinstance(err, CameraError):
         return err
-    err.with_traceback(None)
+    _drop_tracebacks(err)
     if isinstance(err, TimeoutError):
         return CameraTimeoutError(f"{what}: the device did not answer in time")
     if isinstance(err, aiohttp.ClientPayloadError):
@@ -98,6 +95,28 @@ def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0
     if isinstance(err, UnicodeError | ValueError):
         return CameraResponseError(f"{what}: malformed answer")
     return CameraError(f"{what}: {type(err).__name__}")
+
+
+def _drop_tracebacks(err: BaseException) -> None:
+    """Drop the tracebacks of ``err`` and of every exception it came from.
+
+    Their frames are aiohttp's and asyncio's, of no use to a user, and they
+    make reference cycles: aiohttp keeps a failed read's exception in the
+    response's reader, whose frames the traceback holds; a refused connection
+    attempt is kept in a list in a frame of its own traceback. A frame keeps
+    its callers' frames, so such a cycle would also hold everything that was
+    waiting for the answer (stream readers with their buffers) until Python's
+    next full collection.
+    """
+    pending = [err]
+    seen: set[int] = set()
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        exc.with_traceback(None)
+        pending += filter(None, (exc.__cause__, exc.__context__))
 
 
 def _host_part(host: str) -> str:
