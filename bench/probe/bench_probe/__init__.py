@@ -289,8 +289,8 @@ def _garbage_census() -> tuple[Counter[str], Counter[str]]:
     sizes: Counter[str] = Counter()
     for obj in garbage:
         kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
-        code = getattr(obj, "f_code", None) or getattr(obj, "cr_code", None)
-        if isinstance(obj, FrameType | CoroutineType) and code is not None:
+        if isinstance(obj, FrameType | CoroutineType):
+            code = obj.f_code if isinstance(obj, FrameType) else obj.cr_code
             kind += f" {code.co_qualname} ({code.co_filename}:{code.co_firstlineno})"
         counts[kind] += 1
         sizes[kind] += sys.getsizeof(obj) + sum(
