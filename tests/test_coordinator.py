@@ -81,23 +81,6 @@ async def test_stream_with_data_survives_failed_poll(
     assert coordinator.push.reconnect_count == 0
 
 
-async def test_garbage_stream_reconnects(
-    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
-) -> None:
-    """A corrupt monitor stream is dropped and reopened, leaving no cycle."""
-    entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
-    coordinator = entry.runtime_data.coordinator
-    with no_cycle_garbage_of_ours():
-        simulator.faults.corrupt_streams("io", mode="garbage")
-        await wait_for_inputs(
-            coordinator, lambda: coordinator.push.reconnect_count == 1
-        )
-        fire_time(hass, 61)
-        await wait_for_inputs(coordinator, lambda: coordinator.inputs_available)
-        simulator.set_input(1, True)
-        await wait_for_state(hass, INPUT_1, "on")
-
-
 async def test_resync_errors(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
@@ -211,29 +194,33 @@ async def _cut(simulator: Simulator) -> None:
     simulator.faults.cut_streams("io")
 
 
+async def _garbage(simulator: Simulator) -> None:
+    simulator.faults.corrupt_streams("io", mode="garbage")
+
+
 async def _reset(simulator: Simulator) -> None:
     simulator.faults.cut_streams("io")
     simulator.faults.reset_next(1)  # the first reconnect is reset, too
 
 
-@pytest.mark.parametrize("fault", [_cut, _reset])
+@pytest.mark.parametrize("fault", [_cut, _garbage, _reset])
 async def test_a_lost_stream_leaves_no_reference_cycle(
     hass: HomeAssistant,
     simulator: Simulator,
     setup: SetupIntegration,
     fault: Callable[[Simulator], Awaitable[None]],
 ) -> None:
-    """A lost monitor stream's readers and errors are freed when it ends.
+    """A lost stream (cut, garbled, reset) is reopened, and its objects freed.
 
     Home Assistant keeps running for months with inputs that reconnect:
     nothing of a lost stream may wait for Python's next full collection.
-    (A garbled stream: ``test_garbage_stream_reconnects``.)
     """
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     with no_cycle_garbage_of_ours():
         await fault(simulator)
         await wait_for_inputs(coordinator, lambda: not coordinator.inputs_available)
+        assert coordinator.push.reconnect_count == 1
         fire_time(hass, BACKOFF_MAX_SECONDS + 1)
         await wait_for_inputs(coordinator, lambda: coordinator.inputs_available)
         simulator.set_input(1, True)
