@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
+from collections.abc import Callable
 import ctypes
 import ctypes.util
 import gc
@@ -221,9 +222,8 @@ def _start_tracemalloc(loop: asyncio.AbstractEventLoop, report: Path) -> None:
                 lines.append(f"\n{stat}")
                 lines += stat.traceback.format()
             report.write_text("\n".join(lines) + "\n")
-        loop.call_later(60, sample)
 
-    loop.call_later(240, sample)
+    _repeat(loop, 240, 60, sample)
 
 
 def _census() -> Counter[str]:
@@ -251,9 +251,8 @@ def _start_census(loop: asyncio.AbstractEventLoop, report: Path) -> None:
             report.write_text(
                 "".join(f"{n:+8d} {name}\n" for name, n in counts.most_common(40))
             )
-        loop.call_later(120, sample)
 
-    loop.call_later(180, sample)
+    _repeat(loop, 180, 120, sample)
 
 
 def _start_collecting(loop: asyncio.AbstractEventLoop, every: float) -> None:
@@ -263,11 +262,7 @@ def _start_collecting(loop: asyncio.AbstractEventLoop, every: float) -> None:
     waiting for Python's next full collection, not a leak.
     """
 
-    def collect() -> None:
-        gc.collect()
-        loop.call_later(every, collect)
-
-    loop.call_later(every, collect)
+    _repeat(loop, every, every, gc.collect)
 
 
 def _garbage_census() -> tuple[Counter[str], Counter[str]]:
@@ -309,9 +304,13 @@ def _start_garbage_report(loop: asyncio.AbstractEventLoop, report: Path) -> None
     five minutes after it, the report lists what piled up in cycles since
     the last report.
     """
+    started: list[bool] = []
 
     def sample() -> None:
         counts, sizes = _garbage_census()
+        if not started:
+            started.append(True)  # the warm-up's garbage: not reported
+            return
         with report.open("a") as out:
             total = sum(sizes.values()) / 2**20
             out.write(f"--- {counts.total()} objects in cycles, {total:.1f} MiB\n")
@@ -319,10 +318,20 @@ def _start_garbage_report(loop: asyncio.AbstractEventLoop, report: Path) -> None
                 f"{counts[name]:8d} {size / 1024:9.1f} KiB {name}\n"
                 for name, size in sizes.most_common(60)
             )
-        loop.call_later(300, sample)
 
-    def clear() -> None:
-        gc.collect()
-        loop.call_later(300, sample)
+    _repeat(loop, 180, 300, sample)
 
-    loop.call_later(180, clear)
+
+def _repeat(
+    loop: asyncio.AbstractEventLoop,
+    first: float,
+    every: float,
+    job: Callable[[], object],
+) -> None:
+    """Run ``job`` after ``first`` seconds, then every ``every`` seconds."""
+
+    def run() -> None:
+        job()
+        loop.call_later(every, run)
+
+    loop.call_later(first, run)
