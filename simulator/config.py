@@ -7,6 +7,18 @@ import ssl
 from typing import Literal
 
 type AuthScheme = Literal["basic", "digest", "both"]
+#: How answers go out: aiohttp's HTTP/1.1 framing, or the spec's own bytes.
+type Wire = Literal["aiohttp", "spec-literal"]
+#: Which parameters param.cgi shows: the full tree, or only names the spec prints.
+type ParamTreeKind = Literal["full", "minimal"]
+#: How ports are reported: as requested (1-based), 0-based, or only port 1 as 0.
+type Numbering = Literal["one", "zero", "io0"]
+#: ``Input.I<n>.Trig`` / ``Output.O<n>.Active``: which circuit state is active.
+type Polarity = Literal["closed", "open"]
+WIRES: tuple[Wire, ...] = ("aiohttp", "spec-literal")
+PARAM_TREES: tuple[ParamTreeKind, ...] = ("full", "minimal")
+NUMBERINGS: tuple[Numbering, ...] = ("one", "zero", "io0")
+POLARITIES: tuple[Polarity, ...] = ("closed", "open")
 
 #: Resolution names the spec lists for image.cgi / video.cgi and their sizes.
 #: QCIF is 160x120 because the spec's own imagesize.cgi example says so.
@@ -62,6 +74,20 @@ class SimulatorConfig:
     ssl: ssl.SSLContext | None = None
     #: File name backup.cgi suggests in Content-Disposition (None: backup_<MAC>.tar).
     backup_filename: str | None = None
+    #: ``spec-literal``: HTTP/1.0 status line, header lines ending in a bare LF,
+    #: no Content-Length on text, every answer closes its connection, MJPEG and
+    #: multipart audio with ``boundary=--myboundary`` (see wire.py).
+    wire: Wire = "aiohttp"
+    #: ``minimal``: param.cgi holds only the names the spec prints.
+    param_tree: ParamTreeKind = "full"
+    #: Port numbers in check answers and monitor parts (requests are 1-based).
+    numbering: Numbering = "one"
+    #: Factory ``Input.I<n>.Trig`` of every input.
+    input_trig: Polarity = "closed"
+    #: Factory ``Output.O<n>.Active`` of every output.
+    output_active: Polarity = "closed"
+    #: Sources with a PTZ head (None: every source, when ``ptz``).
+    ptz_sources: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         """Reject configurations no device could have."""
@@ -75,6 +101,29 @@ class SimulatorConfig:
             raise ValueError("fps must be positive")
         if self.reboot_seconds < 0:
             raise ValueError("reboot_seconds must not be negative")
+        choices: tuple[tuple[str, object, tuple[str, ...]], ...] = (
+            ("wire", self.wire, WIRES),
+            ("param_tree", self.param_tree, PARAM_TREES),
+            ("numbering", self.numbering, NUMBERINGS),
+            ("input_trig", self.input_trig, POLARITIES),
+            ("output_active", self.output_active, POLARITIES),
+        )
+        for name, value, allowed in choices:
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+        if self.ptz_sources is not None and not all(
+            1 <= n <= self.sources for n in self.ptz_sources
+        ):
+            raise ValueError("ptz_sources must name sources 1..sources")
+
+    @property
+    def ptz_cameras(self) -> frozenset[int]:
+        """Sources whose PTZ head works."""
+        if not self.ptz:
+            return frozenset()
+        if self.ptz_sources is None:
+            return frozenset(range(1, self.sources + 1))
+        return frozenset(self.ptz_sources)
 
     @property
     def mac_plain(self) -> str:

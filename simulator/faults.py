@@ -10,6 +10,7 @@ type CorruptMode = Literal["truncate", "boundary", "garbage"]
 CORRUPT_MODES: tuple[CorruptMode, ...] = ("truncate", "boundary", "garbage")
 STREAM_KINDS = ("video", "io", "audio")
 GARBAGE = b"\x89\xfe\x00\xffGARBAGE<\x01\x02>\r\n\xc3(" * 8
+REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Faults:
     status_count: int = 0
     garbage: int = 0
     errors: list[tuple[str | None, str]] = field(default_factory=list)
+    #: Pending redirects, oldest first: (Location or None for none, status).
+    redirects: list[tuple[str | None, int]] = field(default_factory=list)
     _on_refuse: Callable[[], None] | None = None
     _on_stream_fault: Callable[[str | None, str], int] | None = None
     history: list[str] = field(default_factory=list)
@@ -80,6 +83,26 @@ class Faults:
         self.errors.extend([(path, text)] * max(0, n))
         self.history.append(f"error {path} {n}")
 
+    def redirect_next(self, location: str | None, n: int = 1, code: int = 302) -> None:
+        """Answer the next ``n`` requests ``code`` with ``Location: location``.
+
+        ``location`` may be relative or absolute (any host); ``None`` sends
+        the redirect without a ``Location`` header.  Calls queue up in order,
+        so a chain of different targets is several calls.
+        """
+        if code not in REDIRECT_CODES:
+            raise ValueError(
+                f"redirect code must be one of {', '.join(map(str, REDIRECT_CODES))}"
+            )
+        if location is not None and any(char in location for char in "\r\n"):
+            raise ValueError("location must be one line")
+        self.redirects.extend([(location, code)] * max(0, n))
+        self.history.append(f"redirect {code} {location} {n}")
+
+    def take_redirect(self) -> tuple[str | None, int] | None:
+        """Consume one pending redirect: (Location or None, status)."""
+        return self.redirects.pop(0) if self.redirects else None
+
     def take_error(self, path: str) -> str | None:
         """Consume a pending device refusal for ``path``."""
         for index, (wanted, text) in enumerate(self.errors):
@@ -91,6 +114,13 @@ class Faults:
     def cut_streams(self, kind: str | None = None) -> int:
         """Cut running multipart streams (all, or one kind); return how many."""
         return self._stream_fault(kind, "cut")
+
+    def silence_streams(self, kind: str | None = None) -> int:
+        """Running streams send nothing more, keep-alives included, but stay open.
+
+        A device that hangs with its connection still up.
+        """
+        return self._stream_fault(kind, "silence")
 
     def corrupt_streams(self, kind: str | None = None, mode: str = "truncate") -> int:
         """Corrupt the next part of running streams; return how many."""
@@ -112,6 +142,7 @@ class Faults:
         self.status_code = self.status_count = 0
         self.delay_seconds = 0.0
         self.errors.clear()
+        self.redirects.clear()
         self.history.append("clear")
 
     def take(self, name: Literal["refuse", "reset", "hang", "garbage"]) -> bool:
@@ -140,4 +171,5 @@ class Faults:
             "status_count": self.status_count,
             "garbage": self.garbage,
             "errors": len(self.errors),
+            "redirects": len(self.redirects),
         }

@@ -82,6 +82,14 @@ NETWORK_KEEP = (
 )
 
 
+#: The names the spec prints (the ``minimal`` tree), dynamic groups included.
+MINIMAL_PARAMS = re.compile(
+    r"Network\.(?:IPAddress|SubnetMask|BootProto|Broadcast|DefaultRouter)"
+    r"|Image\.I\d+\.Resolution|Image\.MaxViewers|Audiod\.HttpMessageType"
+    r"|Event\.E\d+\.[^.]+|Motion\.M\d+\.[^.]+"
+)
+
+
 def default_params(config: SimulatorConfig) -> dict[str, str]:
     """Return the factory default parameter tree of a device."""
     video_server = config.sources == 4
@@ -139,20 +147,37 @@ def default_params(config: SimulatorConfig) -> dict[str, str]:
     p["Input.NbrOfInputs"] = str(config.inputs)
     for i in range(config.inputs):
         p[f"Input.I{i}.Name"] = ""
-        p[f"Input.I{i}.Trig"] = "closed"
+        p[f"Input.I{i}.Trig"] = config.input_trig
     p["Output.NbrOfOutputs"] = str(config.outputs)
     for i in range(config.outputs):
         p[f"Output.O{i}.Name"] = ""
-        p[f"Output.O{i}.Active"] = "closed"
+        p[f"Output.O{i}.Active"] = config.output_active
         p[f"Output.O{i}.PulseTime"] = "0"
     p["PTZ.NbrOfSerPorts"] = "1" if config.ptz else "0"
     for i in range(config.sources):
-        p[f"PTZ.ImageSource.I{i}.PTZEnabled"] = "true" if config.ptz else "false"
+        enabled = i + 1 in config.ptz_cameras
+        p[f"PTZ.ImageSource.I{i}.PTZEnabled"] = "true" if enabled else "false"
     if config.audio:
         p["Audio.A0.Enabled"] = "yes"
         p["Audio.A0.Format"] = "g711"
         p["Audiod.HttpMessageType"] = "singlepart"
     return p
+
+
+def split_params(
+    params: dict[str, str], config: SimulatorConfig
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Split a tree into (listed by param.cgi, internal settings).
+
+    The full tree lists everything; the minimal tree lists only the names
+    the spec prints and keeps the rest as internal settings, so the device
+    behaves the same.
+    """
+    if config.param_tree == "full":
+        return dict(params), {}
+    listed = {k: v for k, v in params.items() if MINIMAL_PARAMS.fullmatch(k)}
+    hidden = {k: v for k, v in params.items() if k not in listed}
+    return listed, hidden
 
 
 def is_secret(name: str) -> bool:

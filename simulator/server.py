@@ -19,9 +19,11 @@ from .counters import Counters
 from .faults import GARBAGE, Faults
 from .frames import FrameCache
 from .handlers import setup_routes
+from .handlers.audio import AudioTransmit
 from .respond import SIM_KEY, arguments, text
 from .state import SD_STATUSES, DeviceState, SdStatus
 from .streams import StreamRegistry
+from .wire import SpecLiteralProtocol
 
 _LOGGER = logging.getLogger(__name__)
 CONTROL_PREFIX = "/_sim/"
@@ -48,6 +50,13 @@ class _Refuser(asyncio.Protocol):
         _abort_with_reset(transport)
 
 
+async def _one_answer_per_connection(
+    _: web.Request, response: web.StreamResponse
+) -> None:
+    """Spec-literal wire: every answer closes its connection."""
+    response.force_close()
+
+
 class Simulator:
     """A fake CGI camera / video server on aiohttp's web server."""
 
@@ -71,6 +80,9 @@ class Simulator:
         self._app = web.Application(middlewares=[self._middleware])
         self._app[SIM_KEY] = self
         setup_routes(self._app)
+        if self.config.wire == "spec-literal":
+            # aiohttp 3.11 types the signal for an older aiosignal.
+            self._app.on_response_prepare.append(_one_answer_per_connection)  # type: ignore[arg-type]
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
         self._inflight: dict[asyncio.Task[Any], object] = {}
@@ -88,6 +100,8 @@ class Simulator:
         #: Raw ``action=`` values io/output.cgi and io/port.cgi received.
         self.output_actions: list[str] = []
         self.format_count = 0
+        #: The latest audio/transmit.cgi requests as received, oldest first.
+        self.audio_transmits: list[AudioTransmit] = []
 
     # lifecycle ---------------------------------------------------------------
     @property
@@ -130,6 +144,8 @@ class Simulator:
         server = self._runner.server if self._runner is not None else None
         if server is None or self.faults.take("refuse"):
             return _Refuser()
+        if self.config.wire == "spec-literal":
+            return SpecLiteralProtocol(server())
         return server()
 
     async def stop(self) -> None:
@@ -302,6 +318,13 @@ class Simulator:
         status = faults.take_status()
         if status is not None:
             return text(f"{status} Simulated error\r\n", status=status)
+        redirect = faults.take_redirect()
+        if redirect is not None:
+            location, code = redirect
+            moved = text(f"{code} Moved Temporarily\r\n", status=code)
+            if location is not None:
+                moved.headers["Location"] = location
+            return moved
         if faults.take("garbage"):
             return web.Response(body=GARBAGE, headers={"Content-Type": "text/plain"})
         refusal = faults.take_error(request.path)
@@ -378,11 +401,25 @@ class Simulator:
         else:
             account.password = password
 
-    def set_sd(self, status: SdStatus) -> None:
-        """Put the SD card in ``status``."""
+    def set_sd(
+        self,
+        status: SdStatus,
+        *,
+        locked: bool = False,
+        full: bool = False,
+        readonly: bool = False,
+    ) -> None:
+        """Put the SD card in ``status``.
+
+        ``locked``, ``full`` and ``readonly`` make list.cgi report that
+        attribute as ``yes`` whatever the status (``status="OK"
+        full="yes"`` is the spec's way); they only change that answer.
+        """
         if status not in SD_STATUSES:
             raise ValueError(f"status must be one of {', '.join(SD_STATUSES)}")
         self.state.storage.status = status
+        wanted = {"locked": locked, "full": full, "readonly": readonly}
+        self.state.storage.flags = frozenset(name for name, on in wanted.items() if on)
 
     def set_clock_offset(self, seconds: float) -> None:
         """Offset the device clock from the host's."""
@@ -481,6 +518,7 @@ class Simulator:
             if self.config.ptz
             else {},
             "sd": state.storage.status,
+            "sd_flags": sorted(state.storage.flags),
             "clock_offset": state.clock_offset,
             "time": state.now().isoformat(),
             "users": sorted(state.users.accounts),
@@ -491,6 +529,7 @@ class Simulator:
             },
             "video_signal": state.video_signal,
             "faults": self.faults.snapshot(),
+            "audio_transmits": [t.snapshot() for t in self.audio_transmits],
         }
 
     async def __aenter__(self) -> Simulator:

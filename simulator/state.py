@@ -13,12 +13,14 @@ from typing import Literal
 
 from .config import SimulatorConfig
 from .iobus import IoBus
-from .paramtree import NETWORK_KEEP, ParamTree, default_params
+from .paramtree import NETWORK_KEEP, ParamTree, default_params, split_params
 from .ptzmodel import Preset, PtzHead
 from .users import Users
 
 type SdStatus = Literal["ok", "absent", "full", "readonly", "unmounted"]
 SD_STATUSES: tuple[SdStatus, ...] = ("ok", "absent", "full", "readonly", "unmounted")
+#: Disk attributes that can be forced to "yes" next to any status (set_sd).
+SD_FLAGS = ("locked", "full", "readonly")
 SD_TOTAL_KIB = 124048
 RECORDING_KIB = 8
 MONTHS = (
@@ -75,6 +77,9 @@ class Storage:
 
     status: SdStatus = "ok"
     recordings: list[Recording] = field(default_factory=default_recordings)
+    #: Attributes of SD_FLAGS list.cgi reports "yes" whatever the status says
+    #: (e.g. ``status="OK"`` with ``full="yes"``); only the answer changes.
+    flags: frozenset[str] = frozenset()
 
     @property
     def free_kib(self) -> int:
@@ -114,6 +119,8 @@ class DeviceState:
 
     config: SimulatorConfig
     params: ParamTree = field(init=False)
+    #: Settings param.cgi does not list (the minimal tree's hidden part).
+    hidden: dict[str, str] = field(init=False)
     users: Users = field(init=False)
     io: IoBus = field(init=False)
     ptz: dict[int, PtzHead] = field(init=False)
@@ -127,7 +134,8 @@ class DeviceState:
 
     def __post_init__(self) -> None:
         """Build the factory state."""
-        self.params = ParamTree(default_params(self.config))
+        listed, self.hidden = split_params(default_params(self.config), self.config)
+        self.params = ParamTree(listed)
         self.users = Users.default(self.config.username, self.config.password)
         self.io = IoBus([False] * self.config.inputs, [False] * self.config.outputs)
         self.ptz = {n: PtzHead() for n in range(1, self.config.sources + 1)}
@@ -148,18 +156,33 @@ class DeviceState:
     def add_log(self, message: str) -> None:
         """Append a system log line."""
         stamp = format_log_time(self.now())
-        self.log.append(f"{stamp} {self.params.values['Network.HostName']} {message}")
+        host = self.setting("Network.HostName", self.config.hostname)
+        self.log.append(f"{stamp} {host} {message}")
         del self.log[:-500]
+
+    # settings --------------------------------------------------------------
+    def setting(self, name: str, default: str = "") -> str:
+        """A parameter's value, listed by param.cgi or internal (minimal tree)."""
+        if name in self.params.values:
+            return self.params.values[name]
+        return self.hidden.get(name, default)
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Store a setting where it lives (a new name goes to the tree)."""
+        if name in self.hidden:
+            self.hidden[name] = value
+        else:
+            self.params.values[name] = value
 
     # capabilities ----------------------------------------------------------
     def ptz_enabled(self, camera: int) -> bool:
         """Whether PTZ works on ``camera``."""
         key = f"PTZ.ImageSource.I{camera - 1}.PTZEnabled"
-        return self.config.ptz and self.params.values.get(key) == "true"
+        return self.config.ptz and self.setting(key) == "true"
 
     def resolution(self, camera: int) -> str:
         """Default resolution of a source."""
-        return self.params.values.get(
+        return self.setting(
             f"Image.I{camera - 1}.Resolution", self.config.default_resolution
         )
 
@@ -167,7 +190,7 @@ class DeviceState:
         """Effective OSD settings (runtime overrides on top of the params)."""
         base = f"Image.I{camera - 1}.Text."
         out = {
-            key: self.params.values.get(base + key, "")
+            key: self.setting(base + key)
             for key in ("DateEnabled", "ClockEnabled", "TextEnabled", "String")
         }
         out.update(self.osd_runtime)
@@ -176,13 +199,14 @@ class DeviceState:
     @property
     def max_viewers(self) -> int:
         """Image.MaxViewers."""
-        return int(self.params.values.get("Image.MaxViewers", "10"))
+        return int(self.setting("Image.MaxViewers", "10"))
 
     # factory defaults, backup, restore --------------------------------------
     def factory_default(self, *, hard: bool) -> None:
         """Reset parameters (and accounts, presets, filter) to defaults."""
         keep = () if hard else NETWORK_KEEP
-        self.params.reset(default_params(self.config), keep=keep)
+        listed, self.hidden = split_params(default_params(self.config), self.config)
+        self.params.reset(listed, keep=keep)
         self.users = Users.default(self.config.username, self.config.password)
         self.ipfilter = IpFilter()
         self.osd_runtime.clear()
@@ -202,6 +226,8 @@ class DeviceState:
                 "policy": self.ipfilter.policy,
             },
             "counters": self.params.counters,
+            "mac": self.config.mac,
+            "hidden": self.hidden,
             "presets": {
                 str(camera): {
                     "home": head.home,
@@ -242,9 +268,15 @@ class DeviceState:
             name, sep, value = line.partition("=")
             if sep:
                 values[name] = value
-        if values.get("Network.eth0.MACAddress") != self.config.mac:
+        if not isinstance(extra, dict):
+            return "invalid backup file"
+        mac = values.get("Network.eth0.MACAddress", extra.get("mac"))
+        if mac != self.config.mac:
             return "backup belongs to another unit"
         try:
+            hidden = {
+                str(k): str(v) for k, v in extra.get("hidden", self.hidden).items()
+            }
             counters = {str(k): int(v) for k, v in extra["counters"].items()}
             users = Users.from_json(extra["users"])
             ipfilter = IpFilter(**extra["ipfilter"])
@@ -260,6 +292,7 @@ class DeviceState:
         self.params.values.clear()
         self.params.values.update(values)
         self.params.counters = counters
+        self.hidden = hidden
         self.users = users
         self.ipfilter = ipfilter
         for camera, (home, stored) in presets.items():

@@ -18,6 +18,8 @@ class Stream:
     task: asyncio.Task[object] | None
     faults: list[str] = field(default_factory=list)
     wake: Callable[[], None] | None = None
+    #: Write nothing more (no keep-alive either) but keep the connection open.
+    silent: bool = False
 
     def take_fault(self) -> str | None:
         """The next pending corruption, if any."""
@@ -54,6 +56,10 @@ class StreamRegistry:
             if action == "cut":
                 if stream.task is not None:
                     stream.task.cancel()
+            elif action == "silence":
+                stream.silent = True
+                if stream.wake is not None:
+                    stream.wake()
             else:
                 stream.faults.append(action)
                 if stream.wake is not None:

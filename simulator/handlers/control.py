@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from ..respond import sim_of
+from ..state import SD_FLAGS
 
 
 def _json(data: dict[str, Any], status: int = 200) -> web.Response:
@@ -106,7 +107,7 @@ async def reboot(request: web.Request) -> web.Response:
     return response
 
 
-async def fault(request: web.Request) -> web.Response:
+async def fault(request: web.Request) -> web.Response:  # noqa: PLR0912
     """POST /_sim/fault/<name>?...."""
     sim = sim_of(request)
     faults = sim.faults
@@ -126,10 +127,19 @@ async def fault(request: web.Request) -> web.Response:
             faults.status_next(_int(request, "code", 500), _int(request, "count", 1))
         elif name == "garbage":
             faults.garbage_next(_int(request, "count", 1))
+        elif name == "redirect":
+            faults.redirect_next(
+                request.query.get("location"),
+                _int(request, "count", 1),
+                _int(request, "code", 302),
+            )
         elif name == "cut":
             return _json(
                 {"ok": True, "streams": faults.cut_streams(request.query.get("kind"))}
             )
+        elif name == "silence":
+            hit = faults.silence_streams(request.query.get("kind"))
+            return _json({"ok": True, "streams": hit})
         elif name == "corrupt":
             hit = faults.corrupt_streams(
                 request.query.get("kind"), request.query.get("mode", "truncate")
@@ -154,12 +164,23 @@ async def password(request: web.Request) -> web.Response:
 
 
 async def sd(request: web.Request) -> web.Response:
-    """POST /_sim/sd?status=ok|absent|full|readonly|unmounted."""
+    """POST /_sim/sd?status=ok|absent|full|readonly|unmounted[&locked=1...].
+
+    ``locked=1``, ``full=1``, ``readonly=1`` force that disk attribute to
+    ``yes`` next to the status (see ``Simulator.set_sd``).
+    """
+    flags = {name: request.query.get(name, "0") == "1" for name in SD_FLAGS}
     try:
-        sim_of(request).set_sd(request.query.get("status", "ok"))  # type: ignore[arg-type]
+        sim_of(request).set_sd(request.query.get("status", "ok"), **flags)  # type: ignore[arg-type]
     except ValueError as err:
         return _error(str(err))
-    return _json({"ok": True, "status": request.query.get("status", "ok")})
+    return _json(
+        {
+            "ok": True,
+            "status": request.query.get("status", "ok"),
+            "flags": sorted(name for name, on in flags.items() if on),
+        }
+    )
 
 
 async def clock(request: web.Request) -> web.Response:

@@ -43,11 +43,24 @@ def _number(sim: Simulator, scope: Scope, kind: PortKind, port: int) -> int:
     return port
 
 
+def _shown(sim: Simulator, number: int, *, monitor: bool) -> int:
+    """The number a port is reported as (``config.numbering``).
+
+    ``io0_quirk`` reports port 1 as 0 in monitor parts only.
+    """
+    numbering = sim.config.numbering
+    if monitor and numbering == "one" and sim.config.io0_quirk:
+        numbering = "io0"
+    if numbering == "zero" or (numbering == "io0" and number == 1):
+        return number - 1
+    return number
+
+
 def _level(sim: Simulator, kind: PortKind, port: int) -> bool:
     """Electrical level (1/0) of a port given its Trig/Active setting."""
     active = sim.state.io.get(kind, port)
     key = f"Input.I{port - 1}.Trig" if kind == "input" else f"Output.O{port - 1}.Active"
-    return active if sim.params.get(key, "closed") == "closed" else not active
+    return active if sim.state.setting(key, "closed") == "closed" else not active
 
 
 async def io_cgi(  # noqa: PLR0911 - one answer per spec case
@@ -82,7 +95,7 @@ def _check(
 ) -> str:
     lines = []
     for kind, port in ports:
-        label = f"{scope}{_number(sim, scope, kind, port)}"
+        label = f"{scope}{_shown(sim, _number(sim, scope, kind, port), monitor=False)}"
         if name == "check":
             value = "1" if _level(sim, kind, port) else "0"
         elif name == "checkactive":
@@ -111,10 +124,7 @@ def _action(sim: Simulator, scope: Scope, value: str) -> web.Response:
 
 
 def _label(sim: Simulator, scope: Scope, kind: PortKind, port: int) -> int:
-    number = _number(sim, scope, kind, port)
-    if sim.config.io0_quirk and number == 1:
-        return 0
-    return number
+    return _shown(sim, _number(sim, scope, kind, port), monitor=True)
 
 
 def _part(label: int, char: str, *, extra: bool = False) -> bytes:
@@ -182,6 +192,8 @@ async def _monitor(
             with contextlib.suppress(ConnectionResetError):
                 while True:
                     chunks = await _next_parts(sim, scope, sub, keepalive)
+                    if stream.silent:
+                        await asyncio.Event().wait()  # until cut, stopped or rebooted
                     if (fault := stream.take_fault()) is not None:
                         chunks[0] = _corrupt(fault, chunks[0])
                     await response.write(b"".join(chunks))

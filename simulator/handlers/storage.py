@@ -19,8 +19,11 @@ def _disk_xml(storage: Storage) -> str:
     status = {"ok": "OK", "full": "full", "readonly": "OK", "unmounted": "unmounted"}[
         storage.status
     ]
-    full = "yes" if storage.status == "full" else "no"
+    full = "yes" if storage.status == "full" or "full" in storage.flags else "no"
     readonly = "yes" if storage.status == "readonly" else "no"
+    if "readonly" in storage.flags:
+        readonly = "yes"
+    locked = "yes" if "locked" in storage.flags else "no"
     free = storage.free_kib if storage.status != "unmounted" else 0
     return (
         '<?xml version="1.0" ?>\n'
@@ -28,7 +31,8 @@ def _disk_xml(storage: Storage) -> str:
         '  <disks numberofdisks="1">\n'
         f'  <disk diskid="{DISK_ID}" totalsize="{SD_TOTAL_KIB}" freesize="{free}" '
         'cleanuplevel="95" cleanupmaxage="1" cleanuppolicy="none"\n'
-        f'   locked="no" full="{full}" readonly="{readonly}" status="{status}" />\n'
+        f'   locked="{locked}" full="{full}" readonly="{readonly}" '
+        f'status="{status}" />\n'
         "  </disks>\n"
         "  </root>\n"
     )

@@ -118,7 +118,7 @@ async def firmwareupgrade_cgi(request: web.Request) -> web.Response:
 
     def install() -> None:
         if version is not None:
-            sim.params["Properties.Firmware.Version"] = version
+            sim.state.set_setting("Properties.Firmware.Version", version)
 
     sim.state.add_log(f"Firmware upgrade ({len(data)} bytes, type {kind})")
     response = ok()
@@ -192,7 +192,7 @@ async def setosd_cgi(request: web.Request) -> web.Response:
     if commit == "yes":
         for index in range(sim.config.sources):
             for name, value in changes.items():
-                sim.params[f"Image.I{index}.Text.{name}"] = value
+                sim.state.set_setting(f"Image.I{index}.Text.{name}", value)
         for name in changes:
             sim.state.osd_runtime.pop(name, None)
     else:

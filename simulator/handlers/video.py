@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 BOUNDARY = b"--myboundary\r\n"
 MJPEG_TYPE = "multipart/x-mixed-replace;boundary=myboundary"
+#: The spec-literal wire's MJPEG type: its parts are still ``--myboundary`` lines.
+SPEC_LITERAL_TYPE = "multipart/x-mixed-replace; boundary=--myboundary"
 
 
 def _size(name: str) -> tuple[int, int]:
@@ -107,7 +109,7 @@ async def _options(
     camera = _camera(sim, camera_arg or args.get("camera"))
     size = _resolution(sim, camera, args.get("resolution"))
     index = 0 if camera == "quad" else int(camera) - 1
-    default = sim.params.get(f"Image.I{index}.Compression", "30")
+    default = sim.state.setting(f"Image.I{index}.Compression", "30")
     return camera, size, _quality(args.get("compression"), default)
 
 
@@ -183,10 +185,11 @@ async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResp
         return text("503 Service Unavailable: too many viewers\r\n", status=503)
     loop = asyncio.get_running_loop()
     interval = 1.0 / sim.config.fps
+    spec_literal = sim.config.wire == "spec-literal"
     async with sim.streams.open("video") as stream:
         response = web.StreamResponse(
             headers={
-                "Content-Type": MJPEG_TYPE,
+                "Content-Type": SPEC_LITERAL_TYPE if spec_literal else MJPEG_TYPE,
                 "Cache-Control": "no-cache",
                 "Pragma": "no-cache",
             }
@@ -199,8 +202,13 @@ async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResp
             while True:
                 data = await frame(sim, camera, size, quality)
                 head = (
-                    f"Content-Type: image/jpeg\r\nContent-Length: {len(data)}\r\n\r\n"
-                ).encode()
+                    b"Content-Type: image/jpeg\r\n\r\n"
+                    if spec_literal
+                    else (
+                        f"Content-Type: image/jpeg\r\n"
+                        f"Content-Length: {len(data)}\r\n\r\n"
+                    ).encode()
+                )
                 body, end = data, BOUNDARY
                 fault = stream.take_fault()
                 if fault == "truncate":

@@ -131,6 +131,7 @@ async def test_clear_and_unknown(
         "status_count": 0,
         "garbage": 0,
         "errors": 0,
+        "redirects": 0,
     }
     assert (await control(http, simulator, "fault/explode"))[0] == 400
     assert (await control(http, simulator, "fault/delay"))[0] == 400
@@ -235,3 +236,27 @@ async def test_corrupt_singlepart_audio(
         simulator.faults.corrupt_streams("audio", "garbage")
         buffer = bytearray()
         await read_until(response, GARBAGE, buffer)
+
+
+async def test_silenced_monitor_stays_open_and_sends_nothing(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
+    """After ``fault/silence`` no part leaves, not even a change, until the cut."""
+    sim = await simulator_factory(monitor_keepalive=0.01)
+    async with stream(http, sim, "/io/input.cgi?monitor=1") as response:
+        buffer = bytearray()
+        await read_until(response, b"IO1:L\n\r\n\r\n--ioboundary\r\n", buffer)
+        _, data = await control(http, sim, "fault/silence?kind=io")
+        assert data["streams"] == 1
+        sim.set_input(1, True)
+        assert sim.counters.open_connections["io"] == 1
+        assert sim.faults.cut_streams("io") == 1
+        with pytest.raises(aiohttp.ClientError):
+            await _read_all(response, buffer)
+    assert b"IO1:/" not in bytes(buffer)
+
+
+async def _read_all(response: aiohttp.ClientResponse, buffer: bytearray) -> None:
+    """Append the rest of the stream to ``buffer``, until it ends or breaks."""
+    while chunk := await response.content.readany():
+        buffer += chunk
