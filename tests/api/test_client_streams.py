@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 import io
+import logging
 
 import pytest
 
@@ -22,6 +23,7 @@ from custom_components.cgi_camera.api import (
     PulseSequence,
     sanitise_filename,
 )
+from custom_components.cgi_camera.api.lines import forget_skipped_lines
 from simulator import Simulator
 
 from .conftest import ClientFactory, SimulatorFactory
@@ -144,14 +146,29 @@ async def test_monitor_ends_when_the_device_goes_away(
             await anext(monitor)
 
 
-async def test_monitor_corrupt_part(client: CameraClient, simulator: Simulator) -> None:
-    """A corrupt monitor part raises CameraResponseError."""
-    async with aclosing(client.monitor_inputs([1])) as monitor:
-        await anext(monitor)
+async def test_monitor_corrupt_part(
+    client: CameraClient, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A corrupt monitor part (``IO`` alone) is skipped and logged; the stream goes on.
+
+    (It used to raise CameraResponseError: one odd line must not end a stream.)
+    The caller hears of it, and the next state is reported even if it equals
+    the last one seen: the lost part may have changed it.
+    """
+    forget_skipped_lines()
+    caplog.set_level(logging.DEBUG, logger="custom_components.cgi_camera.api.lines")
+    unreadable: list[None] = []
+    stream = client.monitor_inputs([1], on_unreadable=lambda: unreadable.append(None))
+    async with aclosing(stream) as monitor:
+        assert await anext(monitor) == (1, False)
         simulator.faults.corrupt_streams("io", "truncate")
+        simulator.set_input(1, True)  # its part arrives cut: "IO"
+        simulator.set_input(1, False)
         simulator.set_input(1, True)
-        with pytest.raises(CameraResponseError):
-            await anext(monitor)
+        assert await asyncio.wait_for(anext(monitor), 10) == (1, False)
+        assert unreadable == [None]
+        assert await asyncio.wait_for(anext(monitor), 10) == (1, True)
+    assert "I/O monitor" in caplog.text
 
 
 # -- snapshot and MJPEG -----------------------------------------------------------
@@ -272,10 +289,12 @@ async def test_audio_transmit(client: CameraClient, simulator: Simulator) -> Non
         for index in range(5):
             yield bytes([index]) * 240
 
-    await client.audio_transmit(blocks())
+    await client.audio_transmit(blocks(), length=1200)
     assert simulator.state.audio_bytes_received == 1200
     with pytest.raises(CameraValueError):
-        await client.audio_transmit(blocks(), content_type="audio/basic\r\nX: y")
+        await client.audio_transmit(
+            blocks(), length=1200, content_type="audio/basic\r\nX: y"
+        )
 
 
 async def test_audio_absent(

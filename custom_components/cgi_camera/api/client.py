@@ -12,7 +12,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timezone, tzinfo
 import ipaddress
 import logging
 import re
@@ -20,15 +20,20 @@ from typing import BinaryIO
 
 import aiohttp
 
+from .discovery import HINT_GROUPS, Discovery
 from .encoding import QueryValue
 from .errors import (
     CameraConnectionError,
     CameraError,
+    CameraForbiddenError,
+    CameraNotFoundError,
+    CameraRequestRefusedError,
     CameraResponseError,
     CameraValueError,
 )
 from .io import (
     PortMapper,
+    PortNumbering,
     PulseSequence,
     check_port,
     check_ports,
@@ -36,6 +41,7 @@ from .io import (
     parse_active,
     parse_check,
 )
+from .keepalive import KeepAliveWatch
 from .models import (
     RESOLUTIONS,
     BackupInfo,
@@ -52,11 +58,16 @@ from .models import (
 )
 from .multipart import MultipartStreamReader, StreamBuffer, boundary_from_content_type
 from .params import (
-    DEVICE_INFO_GROUPS,
-    device_info_from_params,
     parse_add_answer,
     parse_params,
     parse_user_groups,
+)
+from .parsers_text import (
+    parse_date,
+    parse_image_size,
+    parse_ip_filter,
+    parse_time_zone,
+    parse_video_status,
 )
 from .ptz import (
     ABSOLUTE_LENS_RANGE,
@@ -85,6 +96,9 @@ from .transport import Params, Transport, translate_error
 
 _LOGGER = logging.getLogger(__name__)
 
+TIME_ZONE_PARAM = "Time.TimeZone"
+"""Not in the spec: a hint for the zone of ``date.cgi``'s local time."""
+
 DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024
 MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024
 AUDIO_BLOCK_BYTES = 240
@@ -93,31 +107,6 @@ MAX_MONITOR_PART_BYTES = 64 * 1024
 MAX_BAD_FRAMES = 10
 """Consecutive non-JPEG (e.g. truncated) MJPEG parts tolerated before giving up."""
 
-_MONTHS = {
-    name: index
-    for index, name in enumerate(
-        [
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "may",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "oct",
-            "nov",
-            "dec",
-        ],
-        start=1,
-    )
-}
-_DATE_RE = re.compile(
-    r"^\s*([A-Za-z]{3})[a-z]*\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})\s*$"
-)
-_SIZE_RE = re.compile(r"^\s*image\s+(width|height)\s*=\s*(\d+)\s*$", re.IGNORECASE)
-_VIDEO_RE = re.compile(r"^\s*Video\s+(\d+)\s*=\s*(.+?)\s*$", re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-Za-z0-9]+$")
 _GROUP_RE = re.compile(r"^[A-Za-z0-9_]+$")
 _RESOLUTION_RE = re.compile(r"^\d{1,5}x\d{1,5}$")
@@ -186,6 +175,28 @@ def _is_jpeg(body: bytes) -> bool:
     return body.endswith(b"\xff\xd9") or body.rstrip().endswith(b"\xff\xd9")
 
 
+async def _counted(
+    blocks: AsyncIterable[bytes], length: int, mismatch: list[str]
+) -> AsyncIterator[bytes]:
+    """``blocks`` as they come, stopping before more than ``length`` bytes.
+
+    A mismatch is noted in ``mismatch`` and raised, which makes aiohttp abort
+    the request (the connection is closed).
+    """
+    sent = 0
+    async for block in blocks:
+        if not block:
+            continue
+        if sent + len(block) > length:
+            mismatch.append(f"the blocks are longer than the declared {length} bytes")
+            raise CameraValueError("length", mismatch[0])
+        sent += len(block)
+        yield block
+    if sent != length:
+        mismatch.append(f"the blocks end after {sent} of the declared {length} bytes")
+        raise CameraValueError("length", mismatch[0])
+
+
 def sanitise_filename(name: str | None, default: str = "backup.tar") -> str:
     """A bare safe file name: no directories, only ``A-Za-z0-9._-``."""
     if not name:
@@ -231,7 +242,15 @@ class CameraClient:
             timeout=timeout,
         )
         self._stall_timeout = stall_timeout
-        self._io_zero_based: bool | None = None
+        self.numbering = PortNumbering()
+        self._time_zone: tzinfo | None = None
+        self._time_zone_read = False
+        self.keepalive = KeepAliveWatch()
+        # How each path reports "active": checkactive until the device
+        # refuses it, then check (the level), inverted on ports whose
+        # Trig/Active setting says "open".
+        self._active_query: dict[str, str] = {}
+        self.inverted_ports: dict[str, frozenset[int]] = {}
 
     def __repr__(self) -> str:
         """Never shows credentials."""
@@ -246,6 +265,15 @@ class CameraClient:
     def auth_scheme(self) -> str | None:
         """The scheme learnt from the first 401 (``None`` before)."""
         return self._transport.auth_scheme
+
+    @property
+    def io_report(self) -> dict[str, object]:
+        """How the device's I/O answers are read (for diagnostics)."""
+        return {
+            "numbering": self.numbering.description,
+            "active_state_query": dict(self._active_query),
+            "monitor_keepalive_seconds": self.keepalive.interval,
+        }
 
     def update_credentials(self, username: str, password: str) -> None:
         """Use new credentials without recreating the client."""
@@ -352,7 +380,11 @@ class CameraClient:
         *,
         force: bool = False,
     ) -> str:
-        """``param.cgi?action=add``; returns the new group id (``"E7"``)."""
+        """``param.cgi?action=add``; returns the new group id (``"E7"``).
+
+        A group created without its values raises
+        :class:`~.errors.CameraGroupValuesNotSetError` (with its ``group_id``).
+        """
         params: list[tuple[str, QueryValue]] = [
             ("action", "add"),
             ("group", check_text("group", group)),
@@ -361,7 +393,8 @@ class CameraClient:
         params += [(name, str(value)) for name, value in (values or {}).items()]
         if force:
             params.append(("force", "yes"))
-        return parse_add_answer(await self._text("/param.cgi", params))
+        text = await self._text("/param.cgi", params, refusals=False)
+        return parse_add_answer(text, group, redact=self._transport.redact)
 
     async def remove_param_groups(self, groups: Sequence[str]) -> None:
         """``param.cgi?action=remove&group=a,b``."""
@@ -371,17 +404,27 @@ class CameraClient:
             "/param.cgi", [("action", "remove"), ("group", tuple(groups))]
         )
 
-    async def get_device_info(self) -> DeviceInfo:
-        """Identity and capabilities in one ``param.cgi`` list request.
+    async def hint_params(self) -> dict[str, str]:
+        """The parameters discovery reads as hints, whatever the device lacks.
 
-        ``# Error:`` lines about groups the device lacks (no PTZ) are ignored.
+        One list request for the hint groups; ``# Error:`` lines about groups
+        the device does not have are skipped.  A device that refuses the whole
+        request is asked for all its parameters (the spec's list without
+        ``group``).
         """
-        text = await self._text(
-            "/param.cgi",
-            [("action", "list"), ("group", DEVICE_INFO_GROUPS)],
-            refusals=False,
-        )
-        return device_info_from_params(parse_params(text, skip_errors=True))
+        requests: list[Params] = [
+            [("action", "list"), ("group", HINT_GROUPS)],
+            [("action", "list")],
+        ]
+        for params in requests:
+            text = await self._text("/param.cgi", params, refusals=False)
+            if found := parse_params(text, skip_errors=True):
+                return found
+        return {}
+
+    async def get_device_info(self) -> DeviceInfo:
+        """Identity and capabilities (see :mod:`.discovery`)."""
+        return await Discovery(self, await self.hint_params()).device_info()
 
     # -- users -------------------------------------------------------------
 
@@ -469,41 +512,35 @@ class CameraClient:
         """``systemlog.cgi`` as text."""
         return await self._text("/systemlog.cgi", refusals=False)
 
-    async def _device_timezone(self) -> tzinfo | None:
-        """UTC if ``Time.TimeZone`` says GMT/UTC; ``None`` when unknown."""
-        try:
-            params = await self.list_params(["Time.TimeZone"])
-        except CameraError:
-            return None
-        name = params.get("Time.TimeZone", "").strip().upper()
-        return UTC if name in ("GMT", "UTC", "Z", "GMT0", "UTC0", "ETC/UTC") else None
+    async def device_time_zone(self) -> tzinfo | None:
+        """The zone of the device's clock, from its ``Time.TimeZone`` hint.
+
+        Read once: ``None`` when the device has no such parameter (the spec
+        prints none) or a value that is not a fixed offset.  A device that
+        does not answer raises, and the next call asks again.
+        """
+        if not self._time_zone_read:
+            try:
+                params = await self.list_params([TIME_ZONE_PARAM])
+            except (CameraRequestRefusedError, CameraNotFoundError) as err:
+                _LOGGER.debug("No %s: %s", TIME_ZONE_PARAM, err)
+                params = {}
+            offset = parse_time_zone(params.get(TIME_ZONE_PARAM))
+            self._time_zone = None if offset is None else timezone(offset)
+            self._time_zone_read = True
+        return self._time_zone
 
     async def get_date(self) -> datetime:
         """``date.cgi?action=get`` as an aware datetime when possible.
 
-        The device answers its local time without a zone.  The client reads
-        ``Time.TimeZone`` (a second request); when it is GMT/UTC the result is
-        aware (UTC), otherwise it is naive: the device's local wall time.
+        The device answers its local time without a zone.  When
+        :meth:`device_time_zone` knows the zone (read once) the result is
+        aware, otherwise it is naive: the device's local wall time.
         """
-        zone = await self._device_timezone()
+        zone = await self.device_time_zone()
         text = await self._text("/date.cgi", [("action", "get")])
         self._transport.check_refusal(text)
-        match = _DATE_RE.match(text.strip())
-        month = _MONTHS.get(match.group(1).lower()) if match else None
-        if match is None or month is None:
-            raise CameraResponseError(f"not a date: {text.strip()[:40]!r}")
-        try:
-            return datetime(
-                int(match.group(3)),
-                month,
-                int(match.group(2)),
-                int(match.group(4)),
-                int(match.group(5)),
-                int(match.group(6)),
-                tzinfo=zone,
-            )
-        except ValueError:
-            raise CameraResponseError(f"not a date: {text.strip()[:40]!r}") from None
+        return parse_date(text, zone)
 
     async def set_date(self, value: datetime, *, gmt: bool = True) -> None:
         """``date.cgi?action=set``.
@@ -586,6 +623,18 @@ class CameraClient:
             await chunks.aclose()
         return BackupInfo(filename, size)
 
+    async def backup_filename(self) -> str | None:
+        """The file name ``backup.cgi`` suggests, read from its headers alone.
+
+        The connection is closed before the body is read.
+        """
+        response = await self._stream_response("/backup.cgi", (), self._stall_timeout)
+        try:
+            disposition = response.content_disposition
+            return disposition.filename if disposition is not None else None
+        finally:
+            response.close()
+
     async def _upload(
         self,
         path: str,
@@ -653,27 +702,14 @@ class CameraClient:
             params.append(("resolution", checked))
         text = await self._text("/imagesize.cgi", params)
         self._transport.check_refusal(text)
-        sizes: dict[str, int] = {}
-        for line in text.splitlines():
-            if match := _SIZE_RE.match(line):
-                sizes[match.group(1).lower()] = int(match.group(2))
-        if set(sizes) != {"width", "height"}:
-            raise CameraResponseError("no image size in the answer")
-        return ImageSize(sizes["width"], sizes["height"])
+        return parse_image_size(text)
 
     async def video_status(self, cameras: Sequence[int]) -> dict[int, bool]:
         """``videostatus.cgi?status=1,2``: whether each source has video."""
         sources = check_ports(cameras)
         text = await self._text("/videostatus.cgi", [("status", sources)])
         self._transport.check_refusal(text)
-        result: dict[int, bool] = {}
-        for line in text.splitlines():
-            if match := _VIDEO_RE.match(line):
-                result[int(match.group(1))] = match.group(2).lower() == "video"
-        missing = [source for source in sources if source not in result]
-        if missing:
-            raise CameraResponseError(f"no video status for {missing}")
-        return {source: result[source] for source in sources}
+        return parse_video_status(text, sources)
 
     def _image_params(
         self, camera: str | int | None, resolution: str | None
@@ -988,7 +1024,7 @@ class CameraClient:
         checked = check_ports(ports)
         text = await self._text(path, [(action, checked)])
         self._transport.check_refusal(text)
-        mapper = PortMapper(checked, zero_based=self._io_zero_based)
+        mapper = PortMapper(checked, self.numbering)
         return parse_check(text, checked, mapper)
 
     async def check_inputs(self, ports: Sequence[int]) -> dict[int, bool]:
@@ -1010,6 +1046,59 @@ class CameraClient:
         """``io/output.cgi?checkactive=1,2``."""
         states = await self._check("/io/output.cgi", "checkactive", ports)
         return {port: parse_active(word) for port, word in states.items()}
+
+    async def input_states(self, ports: Sequence[int]) -> dict[int, bool]:
+        """Whether each input is *active*, as the monitor stream means it.
+
+        See :meth:`active_states`.
+        """
+        return await self.active_states("/io/input.cgi", ports)
+
+    async def output_states(self, ports: Sequence[int]) -> dict[int, bool]:
+        """Whether each relay is *active* (``/`` switches it on).
+
+        See :meth:`active_states`.
+        """
+        return await self.active_states("/io/output.cgi", ports)
+
+    async def active_states(self, path: str, ports: Sequence[int]) -> dict[int, bool]:
+        r"""``checkactive``, or ``check`` on devices that refuse ``checkactive``.
+
+        ``check`` answers the electrical level (1/0), which is the inverse of
+        "active" on ports set to ``open`` (``inverted_ports``, from
+        discovery); the monitor stream, ``/`` and ``\`` always mean active.
+        The first answer decides which one, for good: a later refusal is an
+        error, not a reason to switch.
+        """
+        query = self._active_query.get(path)
+        try:
+            states = await self._check(path, query or "checkactive", ports)
+        except (CameraRequestRefusedError, CameraNotFoundError) as err:
+            if query is not None:
+                raise
+            _LOGGER.debug("%s refuses checkactive (%s): trying check", path, err)
+            states = await self._check(path, "check", ports)
+            query = "check"
+        query = self._active_query[path] = query or "checkactive"
+        inverted = self.inverted_ports.get(path, frozenset())
+        if query != "check":
+            inverted = frozenset()
+        return {
+            port: parse_active(word) != (port in inverted)
+            for port, word in states.items()
+        }
+
+    async def ping(self) -> None:
+        """One cheap request that tells whether the device answers.
+
+        ``date.cgi?action=get`` (viewer rights, a one-line answer).  A device
+        without it (404) or refusing it still answered, so only transport
+        errors and 401 raise.
+        """
+        try:
+            await self._text("/date.cgi", [("action", "get")], refusals=False)
+        except (CameraNotFoundError, CameraForbiddenError, CameraRequestRefusedError):
+            return
 
     async def check_directions(self, ports: Sequence[int]) -> dict[int, str]:
         """``io/port.cgi?checkdirection=1,2``: ``"input"`` or ``"output"``."""
@@ -1037,11 +1126,16 @@ class CameraClient:
         ports: Sequence[int],
         *,
         on_connect: Callable[[], None] | None = None,
+        on_unreadable: Callable[[], None] | None = None,
         stall_timeout: float | None = None,
     ) -> AsyncGenerator[IoEvent]:
         """Events of ``io/input.cgi?monitor=...`` (see :meth:`monitor_outputs`)."""
         return self._monitor(
-            "/io/input.cgi", check_ports(ports), on_connect, stall_timeout
+            "/io/input.cgi",
+            check_ports(ports),
+            on_connect,
+            on_unreadable,
+            stall_timeout,
         )
 
     def monitor_outputs(
@@ -1049,18 +1143,27 @@ class CameraClient:
         ports: Sequence[int],
         *,
         on_connect: Callable[[], None] | None = None,
+        on_unreadable: Callable[[], None] | None = None,
         stall_timeout: float | None = None,
     ) -> AsyncGenerator[IoEvent]:
         """Events of ``io/output.cgi?monitor=...``.
 
         Yields the first reported state of each port, then every change
         (repeats are dropped).  ``on_connect`` is called once the device has
-        answered 200.  The iteration ends when the device closes the stream;
-        a cut part raises :class:`CameraConnectionError`.  Without
-        ``stall_timeout`` a silent stream is waited on forever.
+        answered 200; ``on_unreadable`` for a part that said something but no
+        port state could be read from it (a garbled part: its change is lost,
+        so the caller re-reads the ports).  The iteration ends when the
+        device closes the stream; a cut part raises
+        :class:`CameraConnectionError`.  A stream silent past the device's
+        keep-alive raises :class:`CameraTimeoutError` (see :mod:`.keepalive`);
+        ``stall_timeout`` is a fixed limit on top.
         """
         return self._monitor(
-            "/io/output.cgi", check_ports(ports), on_connect, stall_timeout
+            "/io/output.cgi",
+            check_ports(ports),
+            on_connect,
+            on_unreadable,
+            stall_timeout,
         )
 
     async def _monitor(
@@ -1068,6 +1171,7 @@ class CameraClient:
         path: str,
         ports: tuple[int, ...],
         on_connect: Callable[[], None] | None,
+        on_unreadable: Callable[[], None] | None,
         stall_timeout: float | None,
     ) -> AsyncGenerator[IoEvent]:
         response = await self._stream_response(
@@ -1076,18 +1180,18 @@ class CameraClient:
         parts = self._parts(
             response, f"GET {path}", MAX_MONITOR_PART_BYTES, end_is_cut=False
         )
+        watched = self.keepalive.watch(parts, f"GET {path}")
+        events = monitor_events(
+            watched, PortMapper(ports, self.numbering), on_unreadable
+        )
         try:
             if on_connect is not None:
                 on_connect()
-            mapper = PortMapper(ports, zero_based=self._io_zero_based)
-            events = monitor_events(parts, mapper)
-            try:
-                async for event in events:
-                    self._io_zero_based = mapper.zero_based
-                    yield event
-            finally:
-                await events.aclose()
+            async for event in events:
+                yield event
         finally:
+            await events.aclose()
+            await watched.aclose()
             await parts.aclose()
 
     # -- IP filter --------------------------------------------------------------
@@ -1121,24 +1225,17 @@ class CameraClient:
         return params
 
     async def ip_filter_list(self, *, verify: bool | None = None) -> IpFilter:
-        """``ipfilter.cgi?action=list``."""
+        """``ipfilter.cgi?action=list``.
+
+        With ``verify=True`` a failed verification is not an error: the
+        settings come back with ``verified=False`` and the rejected address.
+        """
         text = await self._text(
-            "/ipfilter.cgi", self._filter_params("list", None, None, None, verify)
+            "/ipfilter.cgi",
+            self._filter_params("list", None, None, None, verify),
+            refusals=False,
         )
-        self._transport.check_refusal(text)
-        values: dict[str, str] = {}
-        for line in text.splitlines():
-            name, sep, value = line.partition(":")
-            if sep:
-                values[name.strip().lower()] = value.strip()
-        if "accept addresses" not in values and "enabled" not in values:
-            raise CameraResponseError("no IP filter settings in the answer")
-        policy = values.get("policy") or None
-        return IpFilter(
-            addresses=tuple(values.get("accept addresses", "").split()),
-            enabled=values.get("enabled", "").lower() == "yes",
-            policy=policy.lower() if policy else None,
-        )
+        return parse_ip_filter(text, verify=verify, redact=self._transport.redact)
 
     async def ip_filter_add(
         self,
@@ -1231,29 +1328,82 @@ class CameraClient:
             response.close()
             await chunks.aclose()
 
+    async def probe_audio(self) -> None:
+        """Open ``audio/receive.cgi`` and close it once the device answered.
+
+        Raises like any request: :class:`CameraNotFoundError` on a device
+        without audio.
+        """
+        response = await self._stream_response(
+            "/audio/receive.cgi", (), self._stall_timeout
+        )
+        response.close()
+
     async def audio_transmit(
-        self, blocks: AsyncIterable[bytes], *, content_type: str = "audio/basic"
+        self,
+        audio: bytes | bytearray | AsyncIterable[bytes],
+        *,
+        length: int | None = None,
+        content_type: str = "audio/basic",
     ) -> None:
-        """POST ``audio/transmit.cgi`` with the blocks as one streamed body."""
+        """POST ``audio/transmit.cgi`` as HTTP/1.0 with a ``Content-Length``.
+
+        The spec's device (5.8.5) reads an HTTP/1.0 body of ``Content-Length``
+        bytes; a chunked body would be played as sound, so the body is never
+        chunked.  ``audio`` is the whole body (``bytes``; ``length``, if given,
+        must match; it is re-sent on a 401 or a same-origin redirect), or an
+        async iterable of blocks streamed as they come, never buffered, with
+        ``length`` their total number of bytes (required).
+
+        Raises :class:`CameraValueError` before sending for a bad
+        ``content_type`` or ``length``; for blocks that turn out longer or
+        shorter than ``length`` the request is aborted (the device never gets
+        more bytes than declared, nor a complete body of the wrong size) and
+        :class:`CameraValueError` is raised.
+        """
         if not _MIME_RE.match(content_type):
             raise CameraValueError("content_type", "not a MIME type")
+        if length is not None and (
+            isinstance(length, bool) or not isinstance(length, int) or length < 0
+        ):
+            raise CameraValueError("length", f"must be a byte count, got {length!r}")
+        mismatch: list[str] = []
+        data: bytes | AsyncIterator[bytes]
+        if isinstance(audio, bytes | bytearray):
+            data = whole = bytes(audio)
+            if length is not None and length != len(whole):
+                raise CameraValueError(
+                    "length", f"is {length} but the audio has {len(whole)} bytes"
+                )
+            length = len(whole)
+        elif length is None:
+            raise CameraValueError(
+                "length", "is required with an async iterable of blocks"
+            )
+        else:
+            data = _counted(audio, length, mismatch)
         await self._transport.probe()
-
-        async def body() -> AsyncIterator[bytes]:
-            async for block in blocks:
-                yield block
-
-        await self._transport.text(
-            "POST",
-            "/audio/transmit.cgi",
-            (),
-            data=body(),
-            headers={aiohttp.hdrs.CONTENT_TYPE: content_type},
-            replayable=False,
-            timeout=aiohttp.ClientTimeout(
-                total=None, sock_connect=self._transport.timeout, sock_read=None
-            ),
-        )
+        try:
+            await self._transport.text(
+                "POST",
+                "/audio/transmit.cgi",
+                (),
+                data=data,
+                headers={
+                    aiohttp.hdrs.CONTENT_TYPE: content_type,
+                    aiohttp.hdrs.CONTENT_LENGTH: str(length),
+                    aiohttp.hdrs.CACHE_CONTROL: "no-cache",
+                },
+                replayable=isinstance(data, bytes),
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=self._transport.timeout, sock_read=None
+                ),
+            )
+        except CameraError:
+            if not mismatch:
+                raise
+        if mismatch:
+            raise CameraValueError("length", mismatch[0])
 
     # -- storage ------------------------------------------------------------------
 

@@ -54,8 +54,31 @@ class CameraRequestRefusedError(CameraError):
         self.message = message
 
 
+class CameraGroupValuesNotSetError(CameraRequestRefusedError):
+    """``param.cgi?action=add``: the group was created, its values were not set.
+
+    The device answered ``# Error:`` (spec 5.1.1.6), not ``# Request failed:``,
+    so the new group exists.  :attr:`group_id` (``"E7"``) is the group's id
+    when the answer names it, else ``None``.
+    """
+
+    def __init__(self, message: str, group_id: str | None = None) -> None:
+        """Keep the device's message and the created group's id."""
+        super().__init__(message)
+        self.group_id = group_id
+
+
 class CameraResponseError(CameraError):
     """A malformed answer, or an HTTP error other than the ones above."""
+
+
+class CameraRedirectError(CameraResponseError):
+    """A redirect that is not followed.
+
+    To another scheme, host or port (the credentials must not go there), a
+    loop, more than three hops, no usable ``Location``, or a
+    request whose streamed body cannot be sent again.
+    """
 
 
 class CameraValueError(CameraError, ValueError):

@@ -1,28 +1,36 @@
 """I/O ports: pulse sequences, check answers and monitor parts.
 
-Port numbers in this API are 1-based, as in the spec's requests.  Some devices
-report port 1 as ``IO0`` in monitor streams (and check answers); the
-:class:`PortMapper` learns the device's numbering from what it reports.
+Port numbers in this API are 1-based, as in the spec's requests.  Devices may
+answer zero-based, or report port 1 alone as ``IO0`` (the spec's monitor
+example); :class:`PortNumbering` decides a device's numbering once, from what
+it reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+import logging
 import re
+from typing import Literal
 
 from .errors import CameraResponseError, CameraValueError
+from .lines import skip_line, text_lines
 from .models import IoEvent
+
+_LOGGER = logging.getLogger(__name__)
 
 MAX_WAIT_MS = 3_600_000
 """Longest wait accepted in a pulse sequence (one hour)."""
 
 _STEP_RE = re.compile(r"([/\\])|(\d+)")
-_IO_LINE_RE = re.compile(r"^\s*IO(\d+)\s*:\s*([/\\HL])\s*$")
+_IO_LINE_RE = re.compile(r"^\s*IO(\d{1,9})\s*:\s*([/\\HL])\s*$")
 _HEADER_LIKE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:\s")
+# "input1=1", "1=active", "IO0:/", "input 1 = 1", "Input1 = no signal"
 _CHECK_LINE_RE = re.compile(
-    r"^\s*(?:[A-Za-z_]*?)(\d+)\s*[=:]\s*(\S+)\s*$",
+    r"^\s*(?:[A-Za-z_]+\s*)?(\d{1,9})\s*[=:]\s*(\S(?:.*\S)?)\s*$",
 )
+_BARE_VALUE_RE = re.compile(r"^\s*[^\s=:]+\s*$")
 
 _ACTIVE_WORDS = {"1": True, "0": False, "active": True, "inactive": False}
 _ACTIVE_WORDS |= {"/": True, "\\": False, "h": True, "l": False}
@@ -152,36 +160,82 @@ class PulseSequence:
         return f"{port}:{self.body}"
 
 
-class PortMapper:
-    """Map the device's port numbers to the requested 1-based ports.
+class PortNumbering:
+    """How one device numbers its ports in answers, decided once.
 
-    A device either numbers ports as requested (``IO1`` is port 1) or from
-    zero (``IO0`` is port 1).  A report of ``IO0`` or of a number that only
-    makes sense zero-based switches to zero-based numbering; one that only
-    makes sense one-based switches back.  Ambiguous reports follow the current
-    numbering (one-based until evidence says otherwise).
+    Requests always use the spec's 1-based numbers.  Answers come in one of
+    three forms: as requested (``IO1`` is port 1), zero-based (``IO0`` is
+    port 1, ``IO1`` port 2), or port 1 alone as ``IO0`` with the others as
+    requested (the spec's own monitor example).  The numbers a device
+    reports for a set of ports tell them apart:
+
+    * the highest port's own number can only be as requested (or ``IO0``
+      for port 1): numbering is one-based, ``IO0`` meaning port 1;
+    * ``0`` and ``1`` both reported for a set of two or more ports can only
+      be zero-based.
+
+    The first conclusive report decides for the whole device, and nothing
+    changes it afterwards.  Until then a port set that has reported ``0`` is
+    read zero-based, any other one-based.
     """
 
-    def __init__(self, ports: Iterable[int], *, zero_based: bool | None = None) -> None:
-        """Map for the requested ``ports``."""
+    def __init__(self) -> None:
+        """Start undecided."""
+        self.mode: Literal["undecided", "one", "zero"] = "undecided"
+        self.saw_io0 = False
+        self._seen: dict[frozenset[int], set[int]] = {}
+
+    @property
+    def description(self) -> str:
+        """What was decided, in words (diagnostics)."""
+        if self.mode == "zero":
+            return "zero-based"
+        if self.mode == "one":
+            return "one-based, port 1 as IO0" if self.saw_io0 else "one-based"
+        return "undecided"
+
+    def learn(self, ports: frozenset[int], numbers: Iterable[int]) -> None:
+        """Take the numbers of one report about ``ports``."""
+        seen = self._seen.setdefault(ports, set())
+        seen.update(numbers)
+        self.saw_io0 = self.saw_io0 or 0 in seen
+        if self.mode != "undecided" or len(ports) < 2:
+            return
+        if max(ports) in seen:
+            self.mode = "one"
+        elif {0, 1} <= seen:
+            self.mode = "zero"
+        if self.mode != "undecided":
+            _LOGGER.debug("Port numbering decided: %s", self.description)
+
+    def port(self, ports: frozenset[int], number: int) -> int | None:
+        """The requested port that ``number`` stands for (``None``: none)."""
+        if self.mode == "zero" or (
+            self.mode == "undecided" and 0 in self._seen.get(ports, ())
+        ):
+            port = number + 1
+        else:
+            port = number or 1
+        return port if port in ports else None
+
+
+class PortMapper:
+    """A device's :class:`PortNumbering` applied to one set of requested ports."""
+
+    def __init__(
+        self, ports: Iterable[int], numbering: PortNumbering | None = None
+    ) -> None:
+        """Map for the requested ``ports`` (a fresh numbering by default)."""
         self._ports = frozenset(ports)
-        self._zero = frozenset(port - 1 for port in self._ports)
-        self.zero_based = bool(zero_based)
+        self.numbering = numbering or PortNumbering()
 
     def learn(self, numbers: Iterable[int]) -> None:
-        """Decide the numbering from the numbers of one report."""
-        for number in numbers:
-            if number in self._zero and number not in self._ports:
-                self.zero_based = True
-                return
-            if number in self._ports and number not in self._zero:
-                self.zero_based = False
-                return
+        """Take the numbers of one report."""
+        self.numbering.learn(self._ports, numbers)
 
     def port(self, number: int) -> int | None:
         """The requested port a device number stands for (``None``: unknown)."""
-        port = number + 1 if self.zero_based else number
-        return port if port in self._ports else None
+        return self.numbering.port(self._ports, number)
 
 
 def parse_active(word: str) -> bool:
@@ -195,30 +249,50 @@ def parse_active(word: str) -> bool:
 def parse_monitor_part(body: bytes) -> list[tuple[int, bool]]:
     """``IO<n>:<char>`` lines of one monitor part (device numbering).
 
-    Blank lines and MIME-header-like lines are ignored; anything else raises
-    :class:`CameraResponseError`.
+    Blank lines and MIME-header-like lines are ignored; any other line
+    (``IO1:?``, a banner) is skipped and logged once per kind of line: one
+    odd line never ends the stream.
     """
     text = body.decode("latin-1")
     result: list[tuple[int, bool]] = []
-    for line in text.splitlines():
+    for line in text_lines(text):
         if not line.strip():
             continue
         match = _IO_LINE_RE.match(line)
         if match is None:
-            if _HEADER_LIKE_RE.match(line):
-                continue
-            raise CameraResponseError(f"unexpected monitor line {line[:40]!r}")
+            if not _HEADER_LIKE_RE.match(line):
+                skip_line("I/O monitor", line)
+            continue
         result.append((int(match.group(1)), parse_active(match.group(2))))
     return result
 
 
+def is_unreadable(body: bytes) -> bool:
+    """Whether a part without port states said something (a garbled part)."""
+    return any(
+        line.strip() and not _HEADER_LIKE_RE.match(line)
+        for line in text_lines(body.decode("latin-1"))
+    )
+
+
 async def monitor_events(
-    bodies: AsyncIterable[bytes], mapper: PortMapper
+    bodies: AsyncIterable[bytes],
+    mapper: PortMapper,
+    on_unreadable: Callable[[], None] | None = None,
 ) -> AsyncGenerator[IoEvent]:
-    """Events of monitor parts: each port's first state, then its changes."""
+    """Events of monitor parts: each port's first state, then its changes.
+
+    ``on_unreadable`` hears of each part that carried text but no state.
+    """
     last: dict[int, bool] = {}
     async for body in bodies:
         reports = parse_monitor_part(body)
+        if not reports and is_unreadable(body):
+            # The change it carried is lost: report the next state whatever
+            # it is, and let the caller read the ports again.
+            last.clear()
+            if on_unreadable is not None:
+                on_unreadable()
         mapper.learn(number for number, _ in reports)
         for number, active in reports:
             port = mapper.port(number)
@@ -232,19 +306,30 @@ def parse_check(
 ) -> dict[int, str]:
     """Parse a check/checkactive/checkdirection answer into ``{port: word}``.
 
-    Accepts ``input1=1``, ``1=1``, ``IO0:/``-style lines; a single bare value
-    answers a single requested port.
+    Accepts ``input1=1``, ``1=1``, ``IO0:/``, ``input 1 = 1``-style lines;
+    without them a single bare value answers a single requested port.  Other
+    lines are skipped (logged once); a requested port without a state raises
+    :class:`CameraResponseError`.
     """
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if len(ports) == 1 and len(lines) == 1 and not _CHECK_LINE_RE.match(lines[0]):
-        return {ports[0]: lines[0]}
-    mapper = mapper or PortMapper(ports)
+    lines = [line.strip() for line in text_lines(text) if line.strip()]
     parsed: list[tuple[int, str]] = []
+    unknown: list[str] = []
     for line in lines:
-        match = _CHECK_LINE_RE.match(line)
-        if match is None:
-            raise CameraResponseError(f"unexpected answer line {line[:40]!r}")
-        parsed.append((int(match.group(1)), match.group(2)))
+        if match := _CHECK_LINE_RE.match(line):
+            parsed.append((int(match.group(1)), match.group(2)))
+        else:
+            unknown.append(line)
+    if not parsed and len(ports) == 1:
+        bare = [line for line in unknown if _BARE_VALUE_RE.match(line)]
+        if len(unknown) == 1 or len(bare) == 1:
+            value = (bare or unknown)[0]
+            for line in unknown:
+                if line is not value:
+                    skip_line("I/O check", line)
+            return {ports[0]: value}
+    for line in unknown:
+        skip_line("I/O check", line)
+    mapper = mapper or PortMapper(ports)
     mapper.learn(number for number, _ in parsed)
     result: dict[int, str] = {}
     for number, word in parsed:

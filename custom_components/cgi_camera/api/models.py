@@ -23,19 +23,31 @@ class Capabilities:
 
 @dataclass(frozen=True)
 class DeviceInfo:
-    """Identity and capabilities, read with one ``param.cgi`` request."""
+    """Identity and capabilities, found by :mod:`.discovery`.
 
-    brand: str
-    model: str
+    Only what the spec defines is required of a device; the other values are
+    ``None`` when the device does not report them.
+    """
+
+    unique_id: str  # the MAC ("00:40:8c:12:34:56"), else "serial-<n>", else "addr-<h>"
+    brand: str | None
+    model: str | None
     name: str | None
-    firmware: str
-    serial: str
-    mac: str  # lower-case colon form, "00:40:8c:12:34:56"
+    firmware: str | None
+    serial: str | None
+    mac: str | None  # lower-case colon form, "00:40:8c:12:34:56"
     capabilities: Capabilities
     input_names: Mapping[int, str] = field(default_factory=dict)  # 1-based
     output_names: Mapping[int, str] = field(default_factory=dict)  # 1-based
     max_viewers: int | None = None
     default_resolution: str | None = None
+    # How each value was found: "parameter <name>", "probe <request>", ...
+    discovery: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        """A name for the device: its host name, model or brand."""
+        return self.name or self.model or self.brand or "CGI camera"
 
 
 @dataclass(frozen=True)
@@ -123,7 +135,11 @@ class IpFilter:
 
     addresses: tuple[str, ...]
     enabled: bool
-    policy: str | None = None
+    policy: str | None = None  # "allow" (Accept addresses), "deny" (Deny addresses)
+    verified: bool | None = None
+    """``verify=yes``: whether the client's address is accepted (else ``None``)."""
+    rejected_address: str | None = None
+    """The address a failed verification names (``Verification failed: ...``)."""
 
 
 @dataclass(frozen=True)

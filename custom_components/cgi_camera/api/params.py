@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 import re
 
-from .errors import CameraRequestRefusedError, CameraResponseError
-from .models import Capabilities, DeviceInfo
-
-DEVICE_INFO_GROUPS: tuple[str, ...] = (
-    "Brand",
-    "Properties",
-    "Network",
-    "ImageSource",
-    "Image",
-    "Input",
-    "Output",
-    "PTZ.ImageSource",
+from .errors import (
+    CameraGroupValuesNotSetError,
+    CameraRequestRefusedError,
+    CameraResponseError,
 )
-"""The groups one ``param.cgi?action=list`` request reads for :class:`DeviceInfo`."""
+from .lines import skip_line, split_param_line, text_lines
 
 REFUSAL_PREFIXES: tuple[str, ...] = (
     "# Error:",
@@ -29,8 +21,19 @@ REFUSAL_PREFIXES: tuple[str, ...] = (
 )
 
 _MAC_RE = re.compile(r"^[0-9a-f]{12}$")
-_INDEXED_RE = re.compile(r"^(Input|Output)\.[IO](\d+)\.Name$")
-_PTZ_RE = re.compile(r"^PTZ\.ImageSource\.I(\d+)\.PTZEnabled$")
+_ADD_OK_RE = re.compile(r"^\s*(\S+)\s+OK\s*$")
+_ID_OK_RE = re.compile(r"^\s*([A-Za-z]+\d+)\s+OK\s*$")
+_ID_SEARCH_CHARS = 256
+_CREATED_RES = (
+    re.compile(
+        r"(?<![\w.])(?:\w+\.)*([A-Za-z]+\d+)\s+(?:was\s+|has\s+been\s+)?created\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bcreated:?\s+(?:new\s+)?(?:group\s+)?(?:\w+\.)*([A-Za-z]+\d+)\b",
+        re.IGNORECASE,
+    ),
+)
 
 
 def refusal(text: str) -> str | None:
@@ -55,20 +58,31 @@ def raise_for_refusal(text: str) -> None:
 def parse_params(text: str, *, skip_errors: bool = False) -> dict[str, str]:
     r"""Parse ``name=value`` lines (``\\n`` or ``\\r\\n``) into an ordered dict.
 
-    With ``skip_errors`` the device's ``# Error:`` lines are ignored, otherwise
-    they raise :class:`CameraRequestRefusedError`.
+    ``name = value`` loses the spaces around ``=`` (see
+    :func:`~.lines.split_param_line`).  Other lines are skipped (logged once),
+    but an answer of only such lines raises :class:`CameraResponseError`.
+    With ``skip_errors`` the device's ``# Error:`` lines (and the information
+    lines around them) are ignored, otherwise they raise
+    :class:`CameraRequestRefusedError`.
     """
     if not skip_errors:
         raise_for_refusal(text)
     result: dict[str, str] = {}
-    for raw in text.splitlines():
-        line = raw.strip("\r")
-        if not line.strip() or (skip_errors and line.lstrip().startswith("#")):
+    skipped = errors = False
+    for line in text_lines(text):
+        if not line.strip():
             continue
-        name, sep, value = line.partition("=")
-        if not sep or not name.strip():
-            raise CameraResponseError(f"malformed parameter line {line[:60]!r}")
-        result[name.strip()] = value
+        if skip_errors and line.lstrip().startswith("#"):
+            errors = True
+            continue
+        pair = split_param_line(line)
+        if pair is None:
+            skip_line("param.cgi", line)
+            skipped = True
+            continue
+        result[pair[0]] = pair[1]
+    if skipped and not result and not errors:
+        raise CameraResponseError("no parameters in the answer")
     return result
 
 
@@ -80,103 +94,72 @@ def normalise_mac(value: str) -> str | None:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
-def _yes(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("yes", "true", "1", "on")
+def _added_id(lines: list[str], group: str | None) -> str | None:
+    """The id of the group an add answer names (``E7 OK``, ``E7 created``).
+
+    Only the first :data:`_ID_SEARCH_CHARS` characters of a line are searched.
+    """
+    short = [line[:_ID_SEARCH_CHARS] for line in lines]
+    for line in short:
+        if match := _ID_OK_RE.match(line):
+            return match.group(1)
+    patterns = list(_CREATED_RES)
+    if group:
+        patterns.append(re.compile(rf"(?<![\w.]){re.escape(group)}\.([A-Za-z]+\d+)\b"))
+    for pattern in patterns:
+        for line in short:
+            if match := pattern.search(line):
+                return match.group(1)
+    return None
 
 
-def _int(params: Mapping[str, str], name: str, default: int | None) -> int | None:
-    value = params.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise CameraResponseError(f"{name} is not a number: {value[:20]!r}") from None
+def parse_add_answer(
+    text: str, group: str | None = None, *, redact: Callable[[str], str] = str
+) -> str:
+    """``E7 OK`` -> ``"E7"`` (spec 5.1.1.6).
 
-
-def _required(params: Mapping[str, str], *names: str) -> str:
-    for name in names:
-        value = params.get(name, "").strip()
-        if value:
-            return value
-    raise CameraResponseError(f"the device did not report {names[0]}")
-
-
-def device_info_from_params(params: Mapping[str, str]) -> DeviceInfo:
-    """Build :class:`DeviceInfo` from the groups in :data:`DEVICE_INFO_GROUPS`."""
-    brand = _required(params, "Brand.Brand")
-    model = _required(params, "Brand.ProdNbr", "Brand.ProdShortName")
-    firmware = _required(params, "Properties.Firmware.Version")
-    serial = _required(params, "Properties.System.SerialNumber")
-    mac = normalise_mac(params.get("Network.eth0.MACAddress", "")) or normalise_mac(
-        serial
-    )
-    if mac is None:
-        raise CameraResponseError("the device did not report a MAC address")
-    sources = _int(params, "ImageSource.NbrOfSources", 1) or 1
-    inputs = _int(params, "Input.NbrOfInputs", 0) or 0
-    outputs = _int(params, "Output.NbrOfOutputs", 0) or 0
-    input_names = dict.fromkeys(range(1, inputs + 1), "")
-    output_names = dict.fromkeys(range(1, outputs + 1), "")
-    ptz_sources: set[int] = set()
-    has_ptz = _yes(params.get("Properties.PTZ.PTZ"))
-    for name, value in params.items():
-        if match := _INDEXED_RE.match(name):
-            port = int(match.group(2)) + 1
-            names = input_names if match.group(1) == "Input" else output_names
-            if port in names:
-                names[port] = value.strip()
-        elif (match := _PTZ_RE.match(name)) and has_ptz and _yes(value):
-            source = int(match.group(1)) + 1
-            if source <= sources:
-                ptz_sources.add(source)
-    host_name = params.get("Network.HostName", "").strip()
-    resolution = params.get("Image.I0.Resolution", "").strip()
-    return DeviceInfo(
-        brand=brand,
-        model=model,
-        name=host_name or None,
-        firmware=firmware,
-        serial=serial,
-        mac=mac,
-        capabilities=Capabilities(
-            sources=sources,
-            has_quad=sources > 1,
-            inputs=inputs,
-            outputs=outputs,
-            ptz_sources=frozenset(ptz_sources),
-            sd_card=_yes(params.get("Properties.LocalStorage.SDCard")),
-            audio=_yes(params.get("Properties.Audio.Audio")),
-        ),
-        input_names=input_names,
-        output_names=output_names,
-        max_viewers=_int(params, "Image.MaxViewers", None),
-        default_resolution=resolution or None,
-    )
-
-
-def parse_add_answer(text: str) -> str:
-    """``E7 OK`` -> ``"E7"``."""
-    raise_for_refusal(text)
-    for line in text.splitlines():
-        words = line.split()
-        if len(words) == 2 and words[1] == "OK":
-            return words[0]
-    raise CameraResponseError("no group id in the answer")
+    ``# Request failed:`` (nothing created) raises
+    :class:`CameraRequestRefusedError`; ``# Error:`` (the group was created,
+    its values not set) raises :class:`CameraGroupValuesNotSetError` carrying
+    the new group's id when the answer names it: ``E7 OK``, ``E7 created``
+    or, given the parent ``group``, ``Event.E7``.  Error messages pass
+    through ``redact`` (the client's password redaction).
+    """
+    lines = text_lines(text)
+    refusals = (line for line in lines if line.lstrip().startswith(REFUSAL_PREFIXES))
+    first = next(refusals, None)
+    if first is None:
+        for line in lines:
+            if match := _ADD_OK_RE.match(line):
+                return match.group(1)
+        raise CameraResponseError("no group id in the answer")
+    message = redact("\n".join(part.strip() for part in lines if part.strip()))
+    if first.lstrip().startswith("# Error:"):
+        raise CameraGroupValuesNotSetError(message, _added_id(lines, group))
+    raise CameraRequestRefusedError(message)
 
 
 def parse_user_groups(text: str) -> dict[str, tuple[str, ...]]:
-    """``admin="root,joe"`` lines -> ``{"admin": ("root", "joe")}``."""
+    """``admin="root,joe"`` lines -> ``{"admin": ("root", "joe")}``.
+
+    Other lines are skipped (logged once); an answer of only such lines
+    raises :class:`CameraResponseError`.
+    """
     raise_for_refusal(text)
     result: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
+    skipped = False
+    for line in text_lines(text):
         if not line.strip():
             continue
-        name, sep, value = line.partition("=")
-        if not sep or not name.strip():
-            raise CameraResponseError(f"malformed group line {line[:60]!r}")
-        value = value.strip()
+        pair = split_param_line(line)
+        if pair is None:
+            skip_line("pwdgrp.cgi", line)
+            skipped = True
+            continue
+        name, value = pair[0], pair[1].strip()
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
-        result[name.strip()] = tuple(user for user in value.split(",") if user)
+        result[name] = tuple(user.strip() for user in value.split(",") if user.strip())
+    if skipped and not result:
+        raise CameraResponseError("no groups in the answer")
     return result

@@ -47,7 +47,7 @@ MOVES = (
 OSD_MENU_COMMANDS = ("open", "close", "up", "down", "left", "right", "select", "back")
 
 _COMMAND_RE = re.compile(r"^\s*\{?\s*([A-Za-z][A-Za-z0-9]*)\s*(?:=|\}|$)")
-_PRESET_RE = re.compile(r"^presetposno(\d+)$")
+_PRESET_RE = re.compile(r"^presetposno(\d{1,9})$")
 
 
 def format_number(value: float) -> str:

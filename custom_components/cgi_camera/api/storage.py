@@ -4,18 +4,26 @@
 read with expat directly: any DOCTYPE or entity declaration raises, and
 references to undeclared entities are errors in expat anyway.  Only the
 elements' names and attributes are needed, so no tree is built.
+
+The spec's own recordings example (5.9.4) ends without ``</root>``: a
+document whose only fault is elements left open at its end is read as far as
+it goes.  One cut inside a tag, or with anything malformed, still raises.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+import logging
 from typing import Any, NoReturn
 from xml.parsers import expat
 
 from .errors import CameraResponseError
 from .models import Recording, StorageDisk
 
+_LOGGER = logging.getLogger(__name__)
+
 MAX_XML_BYTES = 4 * 1024 * 1024
+_NO_ELEMENTS = expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS]
 
 
 class _RefusedError(Exception):
@@ -31,10 +39,17 @@ def parse_elements(data: bytes, names: frozenset[str]) -> list[dict[str, str]]:
     if len(data) > MAX_XML_BYTES:
         raise CameraResponseError("the XML answer is too large")
     found: list[dict[str, str]] = []
+    depth = 0
 
     def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
         if name in names:
             found.append(dict(attributes))
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
 
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -43,13 +58,20 @@ def parse_elements(data: bytes, names: frozenset[str]) -> list[dict[str, str]]:
     parser.UnparsedEntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse
     parser.StartElementHandler = start
+    parser.EndElementHandler = end
     try:
         # the spec's examples indent the XML declaration; expat refuses that
-        parser.Parse(data.lstrip(), True)
+        parser.Parse(data.lstrip(), False)
+        parser.Parse(b"", True)
     except _RefusedError:
         raise CameraResponseError("the XML answer declares a DTD or entities") from None
     except expat.ExpatError as err:
-        raise CameraResponseError(f"malformed XML answer: {err}") from None
+        # "no element found" at the very end with elements open: unterminated
+        if err.code != _NO_ELEMENTS or depth <= 0:
+            raise CameraResponseError(f"malformed XML answer: {err}") from None
+        _LOGGER.debug("The XML answer ends with %d element(s) left open", depth)
+    except (ValueError, LookupError):  # e.g. an encoding Python cannot decode
+        raise CameraResponseError("malformed XML answer") from None
     return found
 
 

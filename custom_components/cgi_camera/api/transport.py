@@ -5,14 +5,27 @@ by :func:`basic_authorization`, Digest one built by :mod:`.digest`.  The scheme
 is learnt from the first 401 and then sent preemptively, so each call is one
 request; a later 401 (new or stale nonce, changed password) is answered once
 with the fresh challenge before :class:`CameraAuthenticationError` is raised.
+
+Redirects (spec 4.2.1: 302 sends the request to the ``Location``; 301, 307
+and 308 are read the same way) are followed here, never by aiohttp, whose
+own following would send the ``Authorization`` header to any host: only to
+the same scheme, host and port, at most :data:`MAX_REDIRECTS` hops, with the
+authentication re-sent for the new target.  Anything else raises
+:class:`CameraRedirectError`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import (
+    AsyncIterable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from contextlib import suppress
+import io
 import ipaddress
 import logging
 from typing import Any, Literal
@@ -30,6 +43,7 @@ from .errors import (
     CameraError,
     CameraForbiddenError,
     CameraNotFoundError,
+    CameraRedirectError,
     CameraRequestRefusedError,
     CameraResponseError,
     CameraTimeoutError,
@@ -41,6 +55,10 @@ _LOGGER = logging.getLogger(__name__)
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 REDACTED = "********"
+MAX_REDIRECTS = 3
+"""Redirect hops one request may follow."""
+REDIRECT_STATUSES = frozenset({301, 302, 307, 308})
+"""Statuses that re-send the same request to ``Location`` (303 is not one)."""
 
 
 def basic_authorization(username: str, password: str) -> str:
@@ -117,6 +135,18 @@ def _drop_tracebacks(err: BaseException) -> None:
         seen.add(id(exc))
         exc.with_traceback(None)
         pending += filter(None, (exc.__cause__, exc.__context__))
+
+
+def _replayable(data: Any) -> bool:
+    """Whether ``data`` can be sent a second time (not a one-shot stream)."""
+    return not isinstance(
+        data,
+        AsyncIterable
+        | Iterator
+        | io.IOBase
+        | aiohttp.payload.AsyncIterablePayload
+        | aiohttp.payload.IOBasePayload,
+    )
 
 
 def _host_part(host: str) -> str:
@@ -243,6 +273,10 @@ class Transport:
     ) -> aiohttp.ClientResponse:
         """Send one request (answering a 401 once); map HTTP errors.
 
+        Same-origin redirects are followed (see the module's docstring);
+        ``replayable=False`` (or a streamed ``data``) makes a redirect raise
+        :class:`CameraRedirectError` instead, as the body cannot be re-sent.
+
         Returns a response with a 2xx status; the caller releases it.
         """
         url, target = self.url(path, params)
@@ -250,30 +284,21 @@ class Transport:
         _LOGGER.debug("%s", what)
         if timeout is None:
             timeout = aiohttp.ClientTimeout(total=self.timeout)
+        replayable = replayable and _replayable(data)
         error: CameraError
         try:
-            for attempt in range(2):
-                request_headers = dict(headers or {})
-                if (authorization := self._authorization(method, target)) is not None:
-                    request_headers["Authorization"] = authorization
-                async with asyncio.timeout(header_timeout):
-                    response = await self._session.request(
-                        method,
-                        url,
-                        headers=request_headers,
-                        data=data,
-                        timeout=timeout,
-                        ssl=self._ssl,
-                        allow_redirects=False,
-                    )
-                if response.status != 401:
-                    self._raise_for_status(response, what)
-                    return response
-                response.release()
-                if attempt or not replayable or not self._learn(response):
-                    break
-            raise CameraAuthenticationError(
-                f"{what}: the device refused the credentials"
+            return await self._follow(
+                self._session,
+                method,
+                url,
+                target,
+                what,
+                data=data,
+                headers=headers or {},
+                timeout=timeout,
+                header_timeout=header_timeout,
+                replayable=replayable,
+                secrets=secrets,
             )
         except CameraError:
             raise
@@ -289,6 +314,121 @@ class Transport:
             raise error
         finally:
             del error
+
+    async def _follow(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        url: URL,
+        target: str,
+        what: str,
+        *,
+        data: Any,
+        headers: dict[str, str],
+        timeout: aiohttp.ClientTimeout,  # noqa: ASYNC109
+        header_timeout: float | None,
+        replayable: bool,
+        secrets: Sequence[str],
+    ) -> aiohttp.ClientResponse:
+        """Send the request: one 401 answered, same-origin redirects followed."""
+        visited = {url}
+        hops = 0
+        answered_401 = False
+        while True:
+            request_headers = dict(headers)
+            if (authorization := self._authorization(method, target)) is not None:
+                request_headers["Authorization"] = authorization
+            async with asyncio.timeout(header_timeout):
+                response = await session.request(
+                    method,
+                    url,
+                    headers=request_headers,
+                    data=data,
+                    timeout=timeout,
+                    ssl=self._ssl,
+                    allow_redirects=False,
+                )
+            status = response.status
+            if status == 401:
+                response.release()
+                if answered_401 or not replayable or not self._learn(response):
+                    raise CameraAuthenticationError(
+                        f"{what}: the device refused the credentials"
+                    )
+                answered_401 = True
+                continue
+            if status not in REDIRECT_STATUSES:
+                self._raise_for_status(response, what)
+                return response
+            location = response.headers.get(aiohttp.hdrs.LOCATION)
+            response.release()
+            hops += 1
+            url = self._redirect_target(
+                url,
+                location,
+                what=f"{what}: HTTP {status}",
+                hops=hops,
+                visited=visited,
+                replayable=replayable,
+                secrets=secrets,
+            )
+            target = url.raw_path_qs
+            visited.add(url)
+            _LOGGER.debug(
+                "%s: HTTP %s, following the redirect to %s",
+                what,
+                status,
+                self.redact(url.path, secrets),
+            )
+
+    def _redirect_target(
+        self,
+        url: URL,
+        location: str | None,
+        *,
+        what: str,
+        hops: int,
+        visited: set[URL],
+        replayable: bool,
+        secrets: Sequence[str],
+    ) -> URL:
+        """The URL a redirect leads to, or :class:`CameraRedirectError`.
+
+        Messages name the origin of a refused target, never its path or
+        query (devices echo requests, which may carry secrets).
+        """
+        problem = self._redirect_problem(url, location, hops, visited, replayable)
+        if isinstance(problem, str):
+            raise CameraRedirectError(self.redact(f"{what} {problem}", secrets))
+        return problem
+
+    @staticmethod
+    def _redirect_problem(  # noqa: PLR0911
+        url: URL, location: str | None, hops: int, visited: set[URL], replayable: bool
+    ) -> URL | str:
+        """The redirect's target, or why it is not followed."""
+        if not location or not location.strip():
+            return "without a Location header"
+        try:
+            new = url.join(URL(location.strip())).with_fragment(None)
+            origin = (new.scheme.lower(), (new.host or "").lower(), new.port)
+        except (ValueError, TypeError):
+            return "with an invalid Location header"
+        if origin != (url.scheme, (url.host or "").lower(), url.port):
+            shown = str(new.origin()) if new.host else f"{new.scheme}: without a host"
+            return (
+                f"to another origin ({shown}): not followed, the credentials "
+                "must not go there"
+            )
+        if new.user is not None or new.password is not None:
+            return "to a URL with credentials in it"
+        if new in visited:
+            return "back to an address already requested (a redirect loop)"
+        if hops > MAX_REDIRECTS:
+            return f"after {MAX_REDIRECTS} redirects already (too many)"
+        if not replayable:
+            return "for a request whose streamed body cannot be sent again"
+        return new
 
     @staticmethod
     def _raise_for_status(response: aiohttp.ClientResponse, what: str) -> None:
@@ -311,8 +451,9 @@ class Transport:
         """Learn the auth scheme before a request whose body cannot be re-sent."""
         if self._scheme is not None:
             return
+        # The spec's own example request: every device has param.cgi.
         response = await self.request(
-            "GET", "/param.cgi", [("action", "list"), ("group", "Brand.Brand")]
+            "GET", "/param.cgi", [("action", "list"), ("group", "Network.IPAddress")]
         )
         response.release()
 

@@ -1,0 +1,79 @@
+"""A monitor stream that stays silent past its keep-alive is ended."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from custom_components.cgi_camera.api import (
+    CameraTimeoutError,
+    keepalive as keepalive_module,
+)
+from custom_components.cgi_camera.api.keepalive import KeepAliveWatch, is_keepalive
+
+KEEPALIVE = b"\r\n\r\n"
+REPORT = b"IO1:/\r\n"
+
+
+@pytest.fixture(autouse=True)
+def quick_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A floor of 50 ms, so a stall shows in a test's time."""
+    monkeypatch.setattr(keepalive_module, "MIN_STALL_SECONDS", 0.05)
+
+
+async def _parts(bodies: list[bytes], then: asyncio.Event) -> AsyncIterator[bytes]:
+    for body in bodies:
+        yield body
+    await then.wait()  # the device goes silent, the connection stays open
+
+
+async def _drain(watch: KeepAliveWatch, parts: AsyncIterator[bytes]) -> list[bytes]:
+    received = []
+    async for body in watch.watch(parts, "GET /io/input.cgi"):
+        received.append(body)
+    return received
+
+
+def test_keepalive_parts_are_told_from_reports() -> None:
+    """A part without an IO line is a keep-alive (blank lines, headers only)."""
+    assert is_keepalive(KEEPALIVE)
+    assert is_keepalive(b"Content-Type: text/plain\r\n\r\n")
+    assert not is_keepalive(REPORT)
+    assert not is_keepalive(b"\x89GARBAGE\r\n")  # a garbled part is no keep-alive
+
+
+async def test_silence_after_keepalives_ends_the_stream() -> None:
+    """Two keep-alives teach the interval; silence past it raises a timeout."""
+    watch = KeepAliveWatch()
+    never = asyncio.Event()
+    with pytest.raises(CameraTimeoutError, match="no keep-alive"):
+        await _drain(watch, _parts([REPORT, KEEPALIVE, KEEPALIVE], never))
+    assert watch.interval is not None
+    assert watch.stall_seconds == 0.05  # back-to-back keep-alives: the floor
+
+
+async def test_a_device_without_keepalives_is_never_timed_out() -> None:
+    """A keep-alive after a report teaches nothing: no stall limit is set."""
+    watch = KeepAliveWatch()
+    stream_end = asyncio.Event()
+    stream_end.set()
+    bodies = [REPORT, KEEPALIVE, REPORT, KEEPALIVE]
+    assert await _drain(watch, _parts(bodies, stream_end)) == bodies
+    assert watch.interval is None
+    assert watch.stall_seconds is None
+
+
+async def test_the_interval_is_the_longest_gap_between_keepalives() -> None:
+    """Later connections start with the interval already known."""
+    watch = KeepAliveWatch()
+    watch.interval = 4.0
+    assert watch.stall_seconds == 10.0
+    stream_end = asyncio.Event()
+    stream_end.set()
+    assert await _drain(watch, _parts([KEEPALIVE, KEEPALIVE], stream_end)) == [
+        KEEPALIVE,
+        KEEPALIVE,
+    ]
+    assert watch.interval == 4.0  # a shorter gap never shrinks it
