@@ -1,5 +1,10 @@
-"""Fail when any module is under 95% coverage, or the config flow under 100%."""
+"""Fail when any module is under 95% coverage, or the config flow under 100%.
 
+The percentage is coverage.py's own total for the file: statements and, with
+branch coverage on (setup.cfg), branches.
+"""
+
+import io
 import sys
 
 from coverage import Coverage
@@ -19,10 +24,10 @@ def main() -> int:
             if marker in filename:
                 relative = filename[filename.index(marker) :]
                 break
-        _, statements, _, missing, _ = cov.analysis2(filename)
+        _, statements, _, _, _ = cov.analysis2(filename)
         if not statements:
             continue
-        percent = 100.0 * (len(statements) - len(missing)) / len(statements)
+        percent = cov.report(morfs=[filename], file=io.StringIO())
         minimum = STRICT_MODULES.get(relative, MODULE_MINIMUM)
         if percent < minimum:
             failures.append(f"{relative}: {percent:.1f}% < {minimum:.0f}%")

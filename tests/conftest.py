@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 
 from simulator import Simulator, SimulatorConfig
-from tests.helpers import SetupIntegration, setup_integration
+from tests.helpers import STREAM_URL, SetupIntegration, Viewer, setup_integration
 from tests.secret_guard import SecretGuard, guard_secrets
 
 type SimulatorFactory = Callable[..., Awaitable[Simulator]]
@@ -99,3 +99,25 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
         new_callable=PropertyMock,
     ):
         yield
+
+
+@pytest.fixture
+async def open_viewer(
+    hass: HomeAssistant, hass_client: Any
+) -> AsyncIterator[Callable[..., Any]]:
+    """Open viewers through Home Assistant's HTTP API; close them at teardown."""
+    clients: list[Any] = []
+    viewers: list[Viewer] = []
+
+    async def _open(entity_id: str = "camera.cgi_camera", status: int = 200) -> Viewer:
+        if not clients:  # http is set up with the camera platform
+            clients.append(await hass_client())
+        response = await clients[0].get(STREAM_URL.format(entity_id))
+        assert response.status == status
+        viewer = Viewer(response)
+        viewers.append(viewer)
+        return viewer
+
+    yield _open
+    for viewer in viewers:
+        viewer.close()

@@ -13,6 +13,7 @@ from types import AsyncGeneratorType, CoroutineType, FrameType
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp import ClientResponse
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
@@ -40,6 +41,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.cgi_camera.api import (
+    CameraConnectionError,
+    MultipartStreamReader,
+)
+from custom_components.cgi_camera.camera import BOUNDARY
 from custom_components.cgi_camera.const import (
     DEFAULT_OPTIONS,
     DOMAIN,
@@ -49,6 +55,8 @@ from custom_components.cgi_camera.coordinator import CgiCameraCoordinator
 from simulator import Simulator
 
 type SetupIntegration = Callable[..., Awaitable[MockConfigEntry]]
+
+STREAM_URL = "/api/camera_proxy_stream/{}"
 
 WAIT_TIMEOUT = 15.0
 # Seconds to fire so that the next poll runs.
@@ -272,3 +280,45 @@ def no_cycle_garbage_of_ours() -> Iterator[None]:
         gc.set_debug(0)
         gc.enable()
     assert not ours, f"left in reference cycles: {ours}"
+
+
+class Viewer:
+    """An HTTP client of the camera's MJPEG stream."""
+
+    def __init__(self, response: ClientResponse) -> None:
+        self.response = response
+        self.reader = MultipartStreamReader(
+            response.content.iter_any(), BOUNDARY, max_part_bytes=4 * 1024 * 1024
+        )
+
+    async def frame(self) -> bytes | None:
+        """Return the next frame, None when the stream ended."""
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            part = await self.reader.next_part()
+        if part is None:
+            return None
+        assert part.headers["content-type"] == "image/jpeg"
+        assert int(part.headers["content-length"]) == len(part.body)
+        return part.body
+
+    async def frames(self, count: int) -> list[bytes]:
+        """Read ``count`` frames."""
+        result = []
+        for _ in range(count):
+            frame = await self.frame()
+            assert frame is not None
+            result.append(frame)
+        return result
+
+    async def ended(self) -> None:
+        """Read until the server ends the stream (closing boundary or EOF)."""
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            try:
+                while await self.reader.next_part() is not None:
+                    pass
+            except CameraConnectionError:
+                pass  # Cut without a closing boundary: also an end.
+
+    def close(self) -> None:
+        """Leave."""
+        self.response.close()

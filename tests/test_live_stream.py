@@ -9,7 +9,7 @@ import io
 from typing import Any
 from unittest.mock import AsyncMock, Mock, patch
 
-from aiohttp import ClientResponse, web
+from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 from homeassistant.components.camera import async_get_image
 from homeassistant.const import Platform
@@ -18,11 +18,9 @@ from PIL import Image
 import pytest
 
 from custom_components.cgi_camera.api import (
-    CameraConnectionError,
     CameraError,
-    MultipartStreamReader,
 )
-from custom_components.cgi_camera.camera import BOUNDARY, CgiCameraCamera
+from custom_components.cgi_camera.camera import CgiCameraCamera
 from custom_components.cgi_camera.const import (
     CONF_FRAME_RATE,
     CONF_STREAM_RESOLUTION,
@@ -37,8 +35,10 @@ from custom_components.cgi_camera.live_stream import (
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
 from tests.helpers import (
+    STREAM_URL,
     WAIT_TIMEOUT,
     SetupIntegration,
+    Viewer,
     entity_object,
     fire_time,
     no_cycle_garbage_of_ours,
@@ -48,71 +48,6 @@ from tests.helpers import (
 CAMERA = "camera.cgi_camera"
 SERVER_CAMERA = "camera.cgi_camera_camera_{}"
 QUAD_CAMERA = "camera.cgi_camera_quad_view"
-STREAM_URL = "/api/camera_proxy_stream/{}"
-
-
-class Viewer:
-    """An HTTP client of the camera's MJPEG stream."""
-
-    def __init__(self, response: ClientResponse) -> None:
-        self.response = response
-        self.reader = MultipartStreamReader(
-            response.content.iter_any(), BOUNDARY, max_part_bytes=4 * 1024 * 1024
-        )
-
-    async def frame(self) -> bytes | None:
-        """Return the next frame, None when the stream ended."""
-        async with asyncio.timeout(WAIT_TIMEOUT):
-            part = await self.reader.next_part()
-        if part is None:
-            return None
-        assert part.headers["content-type"] == "image/jpeg"
-        assert int(part.headers["content-length"]) == len(part.body)
-        return part.body
-
-    async def frames(self, count: int) -> list[bytes]:
-        """Read ``count`` frames."""
-        result = []
-        for _ in range(count):
-            frame = await self.frame()
-            assert frame is not None
-            result.append(frame)
-        return result
-
-    async def ended(self) -> None:
-        """Read until the server ends the stream (closing boundary or EOF)."""
-        async with asyncio.timeout(WAIT_TIMEOUT):
-            try:
-                while await self.reader.next_part() is not None:
-                    pass
-            except CameraConnectionError:
-                pass  # Cut without a closing boundary: also an end.
-
-    def close(self) -> None:
-        """Leave."""
-        self.response.close()
-
-
-@pytest.fixture
-async def open_viewer(
-    hass: HomeAssistant, hass_client: Any
-) -> AsyncIterator[Callable[..., Any]]:
-    """Open viewers through Home Assistant's HTTP API; close them at teardown."""
-    clients: list[Any] = []
-    viewers: list[Viewer] = []
-
-    async def _open(entity_id: str = CAMERA, status: int = 200) -> Viewer:
-        if not clients:  # http is set up with the camera platform
-            clients.append(await hass_client())
-        response = await clients[0].get(STREAM_URL.format(entity_id))
-        assert response.status == status
-        viewer = Viewer(response)
-        viewers.append(viewer)
-        return viewer
-
-    yield _open
-    for viewer in viewers:
-        viewer.close()
 
 
 def hub_of(hass: HomeAssistant) -> LiveStreamHub:

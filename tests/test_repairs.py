@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from unittest.mock import patch
 
 from homeassistant.components.repairs import repairs_flow_manager
@@ -15,14 +15,15 @@ from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.cgi_camera.api import CameraConnectionError
+from custom_components.cgi_camera.api.parsers_text import parse_time_zone
 from custom_components.cgi_camera.const import DOMAIN
 from custom_components.cgi_camera.repairs import (
     ClockDriftRepairFlow,
     async_create_fix_flow,
     clock_drift,
-    parse_time_zone,
 )
 from simulator import Simulator
+from tests.conftest import SimulatorFactory
 from tests.helpers import SetupIntegration
 
 REPAIRS = "custom_components.cgi_camera.repairs"
@@ -140,10 +141,25 @@ def test_parse_time_zone(value: str | None, expected: timedelta | None) -> None:
 
 
 def test_clock_drift_any_zone() -> None:
-    """The smallest difference over the plausible zones counts."""
+    """A naive device time: the smallest difference with UTC or HA's zone."""
     now = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
     local = datetime(2025, 1, 1, 13, 0, 30)
-    assert clock_drift(local, now, [timedelta(0)]) == timedelta(hours=1, seconds=30)
-    assert clock_drift(local, now, [timedelta(0), timedelta(hours=1)]) == timedelta(
-        seconds=30
-    )
+    with patch(f"{REPAIRS}.dt_util.now", return_value=now):
+        assert clock_drift(local, now) == timedelta(hours=1, seconds=30)
+    berlin = now.astimezone(timezone(timedelta(hours=1)))
+    with patch(f"{REPAIRS}.dt_util.now", return_value=berlin):
+        assert clock_drift(local, now) == timedelta(seconds=30)
+    aware = datetime(2025, 1, 1, 13, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert clock_drift(aware, now) == timedelta(seconds=30)
+
+
+async def test_clock_checked_without_a_time_zone_parameter(
+    hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
+) -> None:
+    """A device without ``Time.TimeZone`` (not in the spec) is checked all the same."""
+    sim = await simulator_factory(param_tree="minimal")
+    sim.set_clock_offset(600)
+    entry = await setup(sim)
+    issue = _issue(hass, entry.entry_id)
+    assert issue is not None
+    assert 598 <= int(issue.translation_placeholders["drift"]) <= 602

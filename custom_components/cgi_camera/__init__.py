@@ -115,11 +115,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: CgiCameraConfigEntry) ->
     device_registry = dr.async_get(hass)
     device_registry.async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, device.mac)},
-        connections={(dr.CONNECTION_NETWORK_MAC, device.mac)},
+        identifiers={(DOMAIN, device.unique_id)},
+        connections={(dr.CONNECTION_NETWORK_MAC, device.mac)} if device.mac else set(),
         manufacturer=device.brand,
         model=device.model,
-        name=device.name or device.model,
+        name=device.title,
         sw_version=device.firmware,
         serial_number=device.serial,
         configuration_url=client.base_url,

@@ -53,7 +53,7 @@ async def _backup(button: CgiCameraButton) -> None:
     coordinator = button.coordinator
     entry = coordinator.config_entry
     keep = int(entry.options.get(CONF_BACKUPS_TO_KEEP, DEFAULT_BACKUPS_TO_KEEP))
-    fallback = "backup_" + coordinator.mac.replace(":", "")
+    fallback = "backup_" + coordinator.identity.replace(":", "")
     try:
         saved = await async_save_backup(
             button.hass, coordinator.client, fallback_stem=fallback, keep=keep
@@ -70,7 +70,7 @@ async def _backup(button: CgiCameraButton) -> None:
         EVENT_BACKUP_SAVED,
         {
             "entry_id": entry.entry_id,
-            "device_mac": coordinator.mac,
+            "device_mac": coordinator.device.mac,
             "path": str(saved.path),
             "size": saved.size,
         },

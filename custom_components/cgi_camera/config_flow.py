@@ -20,7 +20,6 @@ from homeassistant.const import (
 )
 from homeassistant.core import callback
 from homeassistant.helpers import selector
-from homeassistant.helpers.device_registry import format_mac
 import voluptuous as vol
 
 from . import CgiCameraConfigEntry, create_client
@@ -144,7 +143,7 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             device, errors = await self._async_test(user_input)
             if device is not None:
-                await self.async_set_unique_id(format_mac(device.mac))
+                await self.async_set_unique_id(device.unique_id)
                 self._abort_if_unique_id_configured(
                     updates={
                         CONF_HOST: user_input[CONF_HOST],
@@ -152,7 +151,7 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
                     }
                 )
                 return self.async_create_entry(
-                    title=device.name or device.model,
+                    title=device.title,
                     data=user_input,
                     options=dict(DEFAULT_OPTIONS),
                 )
@@ -180,7 +179,7 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
             data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
             device, errors = await self._async_test(data)
             if device is not None:
-                await self.async_set_unique_id(format_mac(device.mac))
+                await self.async_set_unique_id(device.unique_id)
                 self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
                 return self._async_update_and_abort(entry, data)
         return self.async_show_form(
@@ -202,7 +201,7 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             device, errors = await self._async_test(user_input)
             if device is not None:
-                await self.async_set_unique_id(format_mac(device.mac))
+                await self.async_set_unique_id(device.unique_id)
                 self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
                 return self._async_update_and_abort(entry, user_input)
         return self.async_show_form(

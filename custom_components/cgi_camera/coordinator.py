@@ -65,14 +65,36 @@ class StorageState:
 
     @property
     def status(self) -> str:
-        """Return the normalised status: ok, full, readonly, unmounted, absent..."""
-        if self.disk is None:
+        """Return the normalised status: ok, full, readonly, unmounted, absent...
+
+        The spec's disk (5.9.3) has a ``status`` word next to ``readonly``,
+        ``locked`` and ``full`` yes/no attributes (``status="OK"
+        full="yes"``).  Precedence: a status word other than OK (unmounted,
+        error, full...) wins, as it says the most; then ``readonly`` (nothing
+        can be written), ``locked``, ``full``; then ``ok``.  An empty status
+        word with no attribute set is ``unknown``.
+        """
+        disk = self.disk
+        if disk is None:
             return "absent"
-        return self.disk.status.strip().lower() or "unknown"
+        word = disk.status.strip().lower()
+        if word not in ("", "ok"):
+            return word
+        for flag, on in (
+            ("readonly", disk.readonly),
+            ("locked", disk.locked),
+            ("full", disk.full),
+        ):
+            if on:
+                return flag
+        return word or "unknown"
 
     @property
     def usable(self) -> bool:
-        """Return whether the card is mounted, so its sizes mean something."""
+        """Return whether the card is mounted, so its sizes mean something.
+
+        A full, read-only or locked card is mounted: its sizes are shown.
+        """
         return self.disk is not None and self.status not in (
             "absent",
             "unmounted",
@@ -129,7 +151,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             hass,
             _LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} {device.name or device.model}",
+            name=f"{DOMAIN} {device.title}",
             update_interval=timedelta(seconds=SCAN_INTERVAL_SECONDS),
             always_update=False,
         )
@@ -158,20 +180,29 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._polls_until_storage = 0
 
     @property
-    def mac(self) -> str:
-        """Return the device's normalised MAC address."""
-        return self.device.mac
+    def identity(self) -> str:
+        """Return the device's unique id (its MAC when it has one)."""
+        return self.device.unique_id
 
     # ------------------------------------------------------------------ polling
 
     async def _async_update_data(self) -> CgiCameraData:
-        """Poll relays (one check request) and, with an SD card, its status."""
+        """Poll relays (one check request) and, with an SD card, its status.
+
+        A poll that would send nothing sends one cheap request instead, so a
+        device that stops answering goes unavailable whatever it has.
+        """
         data = CgiCameraData()
         try:
+            asked = False
             if self.output_ports:
-                data.outputs = await self.client.check_outputs(self.output_ports)
+                data.outputs = await self.client.output_states(self.output_ports)
+                asked = True
             if self.device.capabilities.sd_card:
-                data.storage = await self._async_storage_for_poll()
+                data.storage, read = await self._async_storage_for_poll()
+                asked = asked or read
+            if not asked:
+                await self.client.ping()
         except CameraAuthenticationError as err:
             self.push.auth_failed = True
             raise ConfigEntryAuthFailed(
@@ -200,14 +231,17 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._polls_until_storage = 0
         await self.async_request_refresh()
 
-    async def _async_storage_for_poll(self) -> StorageState | None:
-        """Read the SD card every STORAGE_POLL_EVERY polls; else keep the last."""
+    async def _async_storage_for_poll(self) -> tuple[StorageState | None, bool]:
+        """Read the SD card every STORAGE_POLL_EVERY polls; else keep the last.
+
+        Also returns whether a request was sent.
+        """
         if self._polls_until_storage > 0 and self.data is not None:
             self._polls_until_storage -= 1
-            return self.data.storage
+            return self.data.storage, False
         storage = await self._async_poll_storage()
         self._polls_until_storage = STORAGE_POLL_EVERY - 1
-        return storage
+        return storage, True
 
     async def _async_poll_storage(self) -> StorageState:
         try:
@@ -267,7 +301,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         if not self.input_ports:
             return
         self.config_entry.async_create_background_task(
-            self.hass, self._async_push_loop(), f"{DOMAIN} {self.mac} input monitor"
+            self.hass,
+            self._async_push_loop(),
+            f"{DOMAIN} {self.identity} input monitor",
         )
 
     @callback
@@ -321,14 +357,16 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             nonlocal opened_at
             opened_at = loop.time()
             self._stream_open = generation
-            # Eager task: it snapshots the event counters before any await.
-            self.config_entry.async_create_background_task(
-                self.hass,
-                self._async_resync(generation),
-                f"{DOMAIN} {self.mac} input resync",
-            )
+            self._async_start_resync(generation)
 
-        stream = self.client.monitor_inputs(self.input_ports, on_connect=on_connect)
+        @callback
+        def on_unreadable() -> None:
+            # A garbled part may have carried a change: read the inputs again.
+            self._async_start_resync(generation)
+
+        stream = self.client.monitor_inputs(
+            self.input_ports, on_connect=on_connect, on_unreadable=on_unreadable
+        )
         try:
             async with asyncio.timeout(None) as self._stream_timeout:
                 async for event in stream:
@@ -343,17 +381,29 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
                 # A healthy stream: the first reconnect is immediate.
                 self.push.attempt = 0
 
+    @callback
+    def _async_start_resync(self, generation: int) -> None:
+        # Eager task: it snapshots the event counters before any await.
+        self.config_entry.async_create_background_task(
+            self.hass,
+            self._async_resync(generation),
+            f"{DOMAIN} {self.identity} input resync",
+        )
+
     async def _async_resync(self, generation: int) -> None:
-        """Re-read every input with one check request after a (re)connect."""
+        """Re-read every input with one request after a (re)connect.
+
+        Also after a garbled part, whose change would otherwise be lost.
+        """
         versions = dict(self._input_versions)
         try:
-            states = await self.client.check_inputs(self.input_ports)
+            states = await self.client.input_states(self.input_ports)
         except CameraAuthenticationError:
             self._async_auth_failed()
             self.async_kill_stream("authentication failed")
             return
         except CameraError as err:
-            _LOGGER.debug("Input resync of %s failed: %s", self.mac, err)
+            _LOGGER.debug("Input resync of %s failed: %s", self.identity, err)
             self.async_kill_stream(f"input resync failed: {err}")
             return
         if self._stream_open != generation:
@@ -361,9 +411,10 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         for port, active in states.items():
             if self._input_versions.get(port) == versions.get(port):
                 self.inputs[port] = active
-        self.push.connected = True
-        self.push.connected_since = dt_util.utcnow()
-        _LOGGER.debug("Input monitor of %s connected and resynced", self.mac)
+        if not self.push.connected:
+            self.push.connected = True
+            self.push.connected_since = dt_util.utcnow()
+            _LOGGER.debug("Input monitor of %s connected and resynced", self.identity)
         self._async_notify_inputs()
         if not self.last_update_success:
             # The device is back: refresh polled entities now, not at the next poll.
@@ -374,13 +425,13 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         """Stop talking to the device and ask the user for new credentials."""
         if not self.push.auth_failed:
             self.push.auth_failed = True
-            _LOGGER.debug("Device %s answered 401: starting reauth", self.mac)
+            _LOGGER.debug("Device %s answered 401: starting reauth", self.identity)
             self.config_entry.async_start_reauth(self.hass)
 
     @callback
     def _async_request_refresh(self) -> None:
         self.config_entry.async_create_task(
-            self.hass, self.async_request_refresh(), f"{DOMAIN} {self.mac} refresh"
+            self.hass, self.async_request_refresh(), f"{DOMAIN} {self.identity} refresh"
         )
 
     @callback
@@ -401,10 +452,12 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     def _async_stream_lost(self, reason: str) -> None:
         self.push.last_error = reason
         if not self.push.connected:
-            _LOGGER.debug("Input monitor of %s not connected: %s", self.mac, reason)
+            _LOGGER.debug(
+                "Input monitor of %s not connected: %s", self.identity, reason
+            )
             self._async_notify_inputs()
             return
-        _LOGGER.debug("Input monitor of %s lost: %s", self.mac, reason)
+        _LOGGER.debug("Input monitor of %s lost: %s", self.identity, reason)
         self.push.connected = False
         self.push.connected_since = None
         self.push.reconnect_count += 1
@@ -425,6 +478,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             if self.update_interval
             else None,
             "inputs": dict(self.inputs),
+            "io": self.client.io_report,
             "push": {
                 "connected": self.push.connected,
                 "connected_since": self.push.connected_since.isoformat()

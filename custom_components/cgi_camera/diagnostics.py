@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from . import CgiCameraConfigEntry
 
 TO_REDACT_ENTRY = {CONF_PASSWORD, CONF_USERNAME, CONF_HOST}
-TO_REDACT_DEVICE = {"mac", "serial"}
+TO_REDACT_DEVICE = {"mac", "serial", "unique_id"}
 REDACTED = "**REDACTED**"
 # Parameters whose name says they are secret, user lists, and the identifiers
 # the device info redacts too (MAC, serial).

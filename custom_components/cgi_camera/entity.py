@@ -31,8 +31,10 @@ class CgiCameraBaseEntity(Entity):
         key = (
             description.key if key_suffix is None else f"{description.key}_{key_suffix}"
         )
-        self._attr_unique_id = f"{coordinator.mac}-{key}"
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.mac)})
+        self._attr_unique_id = f"{coordinator.identity}-{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, coordinator.identity)}
+        )
 
     def _name_port(self, names: Mapping[int, str], port: int) -> None:
         """Name an I/O port: the device's own name wins, else "<translation> <n>"."""

@@ -1,15 +1,15 @@
 """Clock drift repair: the device clock differs from Home Assistant's.
 
 The clock is read at setup and then once an hour (one ``date.cgi`` request;
-the device's time zone parameter is read once). When it differs by more than
-a minute a fixable issue appears; its fix flow sets the device clock.
+the client reads the device's time zone hint once, and does without it).
+When it differs by more than a minute a fixable issue appears; its fix flow
+sets the device clock.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 import logging
-import re
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant import data_entry_flow
@@ -33,11 +33,6 @@ _LOGGER = logging.getLogger(__name__)
 
 CLOCK_CHECK_INTERVAL = timedelta(hours=1)
 MAX_CLOCK_DRIFT = timedelta(minutes=1)
-TIME_ZONE_PARAM = "Time.TimeZone"
-_GMT_OFFSET = re.compile(
-    r"^\s*(?:GMT|UTC)\s*(?:(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?\s*$",
-    re.IGNORECASE,
-)
 
 
 def issue_id(entry: CgiCameraConfigEntry) -> str:
@@ -45,27 +40,18 @@ def issue_id(entry: CgiCameraConfigEntry) -> str:
     return f"clock_drift_{entry.entry_id}"
 
 
-def parse_time_zone(value: str | None) -> timedelta | None:
-    """``GMT``, ``UTC+1``, ``GMT-05:30`` -> offset; anything else -> None."""
-    if value is None or not (match := _GMT_OFFSET.match(value)):
-        return None
-    if match["sign"] is None:
-        return timedelta(0)
-    offset = timedelta(hours=int(match["hours"]), minutes=int(match["minutes"] or 0))
-    return -offset if match["sign"] == "-" else offset
+def clock_drift(device_time: datetime, now: datetime) -> timedelta:
+    """Return how far the device clock is from Home Assistant's.
 
-
-def clock_drift(
-    device_time: datetime, now: datetime, offsets: list[timedelta]
-) -> timedelta:
-    """Return the smallest difference for any plausible device time zone.
-
-    The device reports its local time without a zone: it is compared with
-    Home Assistant's UTC clock shifted by the device's time zone parameter,
-    by UTC and by Home Assistant's own zone.
+    An aware ``device_time`` (the device's zone is known) is compared as it
+    is.  A naive one is the device's local time in an unknown zone: the
+    smallest difference with UTC or Home Assistant's own zone counts.
     """
+    if device_time.tzinfo is not None:
+        return abs(device_time - now)
     naive_utc = now.astimezone(dt_util.UTC).replace(tzinfo=None)
-    return min(abs(device_time.replace(tzinfo=None) - (naive_utc + o)) for o in offsets)
+    offsets = {timedelta(0), dt_util.now().utcoffset() or timedelta(0)}
+    return min(abs(device_time - (naive_utc + offset)) for offset in offsets)
 
 
 class ClockChecker:
@@ -75,26 +61,19 @@ class ClockChecker:
         """Initialise the checker of ``entry``."""
         self.hass = hass
         self.entry = entry
-        self.time_zone: timedelta | None = None
-        self.time_zone_read = False
 
     async def async_check(self, _now: datetime | None = None) -> None:
-        """Read the clock; raise or clear the issue."""
-        client = self.entry.runtime_data.client
+        """Read the clock; raise or clear the issue.
+
+        A device that does not answer is checked again at the next hour;
+        the coordinator already reports it unavailable.
+        """
         try:
-            if not self.time_zone_read:
-                params = await client.list_params([TIME_ZONE_PARAM])
-                self.time_zone = parse_time_zone(params.get(TIME_ZONE_PARAM))
-                self.time_zone_read = True
-            device_time = await client.get_date()
+            device_time = await self.entry.runtime_data.client.get_date()
         except CameraError as err:
             _LOGGER.debug("Cannot read the clock of %s: %s", self.entry.title, err)
             return
-        now = dt_util.utcnow()
-        offsets = [timedelta(0), dt_util.now().utcoffset() or timedelta(0)]
-        if self.time_zone is not None:
-            offsets.insert(0, self.time_zone)
-        drift = clock_drift(device_time, now, offsets)
+        drift = clock_drift(device_time, dt_util.utcnow())
         if drift <= MAX_CLOCK_DRIFT:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id(self.entry))
             return

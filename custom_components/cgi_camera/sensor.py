@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 # Read-only; the coordinator does all requests.
 PARALLEL_UPDATES = 0
 
+# StorageState.status: a non-OK status word, else the disk's readonly, locked
+# or full attribute (in that order), else ok; any other word shows as error.
 STORAGE_STATUSES = ["ok", "full", "readonly", "locked", "unmounted", "absent", "error"]
 
 

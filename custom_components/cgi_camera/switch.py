@@ -89,7 +89,7 @@ class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):
         try:
             await client.set_output(self.port, active)
             # Show what the device confirms, not what was asked.
-            confirmed = await client.check_outputs([self.port])
+            confirmed = await client.output_states([self.port])
         except CameraError as err:
             raise device_error(err, "set_output_failed", port=self.port) from err
         self.coordinator.async_set_outputs(confirmed)
@@ -108,7 +108,7 @@ class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):
         client = self.coordinator.client
         try:
             await client.pulse_output(self.port, sequence)
-            confirmed = await client.check_outputs([self.port])
+            confirmed = await client.output_states([self.port])
         except CameraError as err:
             raise device_error(err, "pulse_output_failed", port=self.port) from err
         self.coordinator.async_set_outputs(confirmed)

@@ -91,7 +91,7 @@ async def async_setup_video_signal(
     )
     await coordinator.async_refresh()
     async_add_entities(
-        VideoSignalSensor(coordinator, data.device.mac, source)
+        VideoSignalSensor(coordinator, data.device.unique_id, source)
         for source in coordinator.sources
     )
 

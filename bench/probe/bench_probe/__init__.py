@@ -152,7 +152,7 @@ def _cgi_camera_entries(hass: HomeAssistant) -> dict[str, Any]:
         if coordinator is None:
             continue
         push = coordinator.push
-        result[coordinator.mac] = {
+        result[coordinator.identity] = {
             "state": entry.state.value,
             "available": coordinator.last_update_success,
             "push_connected": push.connected,
