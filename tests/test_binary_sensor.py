@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from unittest.mock import patch
 
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.cgi_camera.const import DOMAIN
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
 from tests.helpers import (
@@ -21,6 +25,11 @@ from tests.helpers import (
 
 INPUT_1 = "binary_sensor.cgi_camera_input_1"
 INPUT_2 = "binary_sensor.cgi_camera_input_2"
+ICONS = json.loads(
+    (
+        Path(__file__).parent.parent / "custom_components" / DOMAIN / "icons.json"
+    ).read_text()
+)["entity"]
 
 
 async def test_entities(
@@ -37,6 +46,33 @@ async def test_entities(
     await snapshot_entities(
         hass, entity_registry, snapshot, entry.entry_id, "binary_sensor"
     )
+
+
+async def test_input_device_class_is_the_users(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An input has no device class of its own; the one a user picks shows.
+
+    What is wired to an input is unknown to the device, so the integration
+    sets none ("Show as" in the entity settings sets one). Until then its
+    icons (inactive, active) are the integration's.
+    """
+    await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    entity = entity_registry.async_get(INPUT_1)
+    assert entity is not None
+    assert entity.original_device_class is None
+    assert "device_class" not in hass.states.get(INPUT_1).attributes
+    icons = ICONS["binary_sensor"][entity.translation_key]
+    assert icons["default"] != icons["state"]["on"]
+
+    entity_registry.async_update_entity(
+        INPUT_1, device_class=BinarySensorDeviceClass.DOOR
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(INPUT_1).attributes["device_class"] == "door"
 
 
 async def test_input_named_by_device(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import io
 from typing import Any
 from unittest.mock import patch
 
 from homeassistant.components.camera import async_get_image
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import RELOAD_AFTER_UPDATE_DELAY, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -17,12 +16,8 @@ from PIL import Image
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.cgi_camera.camera import QUAD_OPTION_APPLIED, snapshot_resolution
-from custom_components.cgi_camera.const import (
-    CONF_QUAD_CAMERA,
-    CONF_SNAPSHOT_RESOLUTION,
-    DOMAIN,
-)
+from custom_components.cgi_camera.camera import snapshot_resolution
+from custom_components.cgi_camera.const import CONF_SNAPSHOT_RESOLUTION
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
 from tests.helpers import (
@@ -37,20 +32,6 @@ CAMERA = "camera.cgi_camera"
 SERVER_CAMERA = "camera.cgi_camera_camera_{}"
 QUAD_CAMERA = "camera.cgi_camera_quad_view"
 VIDEO_SIGNAL = "binary_sensor.cgi_camera_video_signal_{}"
-
-
-class _FixedRandom:
-    """Deterministic access tokens for the entity snapshots."""
-
-    def getrandbits(self, bits: int) -> int:
-        return 0x1234
-
-
-@pytest.fixture(autouse=True)
-def fixed_token() -> Iterator[None]:
-    """Make camera access tokens stable."""
-    with patch("homeassistant.components.camera._RND", _FixedRandom()):
-        yield
 
 
 def jpeg_size(data: bytes) -> tuple[int, int]:
@@ -77,6 +58,7 @@ async def test_entities(
     assert state.attributes["model_name"] == "CGI-211"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_video_server_entities(
     hass: HomeAssistant,
     simulator_factory: SimulatorFactory,
@@ -84,11 +66,9 @@ async def test_video_server_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """A video server: four cameras and, with the option, the quad view."""
+    """A video server: four cameras and the quad view (enabled here)."""
     sim = await simulator_factory(sources=4)
-    entry = await setup(
-        sim, platforms=[Platform.CAMERA], options={CONF_QUAD_CAMERA: True}
-    )
+    entry = await setup(sim, platforms=[Platform.CAMERA])
     await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "camera")
 
 
@@ -98,7 +78,7 @@ async def test_quad_camera_disabled_by_default(
     setup: SetupIntegration,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """Without the option the quad view is registered but disabled."""
+    """The quad view is registered but disabled by the integration."""
     sim = await simulator_factory(sources=4)
     await setup(sim, platforms=[Platform.CAMERA])
     for source in range(1, 5):
@@ -109,62 +89,40 @@ async def test_quad_camera_disabled_by_default(
     assert hass.states.get(QUAD_CAMERA) is None
 
 
-async def test_quad_camera_follows_option(
+async def test_quad_camera_enabled_by_the_user(
     hass: HomeAssistant,
     simulator_factory: SimulatorFactory,
     setup: SetupIntegration,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """The quad option enables the quad view; changing it back disables it.
-
-    A choice the user made by hand stays until the option changes again.
-    """
+    """Enabled in the entity settings, the quad view works, and stays enabled."""
     sim = await simulator_factory(sources=4)
-    entry = await setup(
-        sim, platforms=[Platform.CAMERA], options={CONF_QUAD_CAMERA: True}
-    )
-    assert hass.states.get(QUAD_CAMERA) is not None
-    image = await async_get_image(hass, QUAD_CAMERA)
-    assert jpeg_size(image.content) == (640, 480)
-
-    # Option off: the entry reloads and the entity is disabled.
+    entry = await setup(sim, platforms=[Platform.CAMERA])
+    entity_registry.async_update_entity(QUAD_CAMERA, disabled_by=None)
     with patch("custom_components.cgi_camera.PLATFORMS", [Platform.CAMERA]):
-        hass.config_entries.async_update_entry(
-            entry, options={**entry.options, CONF_QUAD_CAMERA: False}
-        )
+        # Home Assistant reloads the entry a while after an entity is enabled.
+        fire_time(hass, RELOAD_AFTER_UPDATE_DELAY + 1)
         await hass.async_block_till_done()
         assert entry.state is ConfigEntryState.LOADED
-        quad = entity_registry.async_get(QUAD_CAMERA)
-        assert quad.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-        assert quad.options[DOMAIN][QUAD_OPTION_APPLIED] is False
-
-        # The user enables it by hand: a reload does not undo that.
-        entity_registry.async_update_entity(QUAD_CAMERA, disabled_by=None)
-        await hass.config_entries.async_reload(entry.entry_id)
+        assert hass.states.get(QUAD_CAMERA) is not None
+        image = await async_get_image(hass, QUAD_CAMERA)
+        assert jpeg_size(image.content) == (640, 480)
+        # A later reload keeps the user's choice.
+        assert await hass.config_entries.async_reload(entry.entry_id)
         await hass.async_block_till_done()
-        assert entity_registry.async_get(QUAD_CAMERA).disabled_by is None
-
-        # Option on again (while disabled by the integration): enabled.
-        entity_registry.async_update_entity(
-            QUAD_CAMERA, disabled_by=er.RegistryEntryDisabler.INTEGRATION
-        )
-        hass.config_entries.async_update_entry(
-            entry, options={**entry.options, CONF_QUAD_CAMERA: True}
-        )
-        await hass.async_block_till_done()
-        assert entity_registry.async_get(QUAD_CAMERA).disabled_by is None
+    assert entity_registry.async_get(QUAD_CAMERA).disabled_by is None
+    assert hass.states.get(QUAD_CAMERA) is not None
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_no_quad_on_a_camera(
     hass: HomeAssistant,
     simulator: Simulator,
     setup: SetupIntegration,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """A single camera has no quad view, whatever the option says."""
-    await setup(
-        simulator, platforms=[Platform.CAMERA], options={CONF_QUAD_CAMERA: True}
-    )
+    """A single camera has no quad view, not even a disabled one."""
+    await setup(simulator, platforms=[Platform.CAMERA])
     assert entity_registry.async_get(QUAD_CAMERA) is None
     assert hass.states.get(CAMERA) is not None
 
@@ -212,12 +170,21 @@ async def test_snapshot_resolution(
     )
     client = entry.runtime_data.client
     before = simulator.counters.requests.get("/image.cgi", 0)
-    with patch.object(client, "snapshot", wraps=client.snapshot) as spy:
+    original = client.snapshot
+    answers: list[bytes] = []
+
+    async def snapshot(*args: Any) -> bytes:
+        answers.append(await original(*args))
+        return answers[-1]
+
+    with patch.object(client, "snapshot", side_effect=snapshot) as spy:
         image = await async_get_image(hass, CAMERA, width=width, height=height)
     spy.assert_called_once_with(None, resolution)
     assert simulator.counters.requests.get("/image.cgi", 0) == before + 1
     assert image.content_type == "image/jpeg"
-    assert jpeg_size(image.content) == size
+    # The device's picture (Home Assistant may scale it further when
+    # libturbojpeg is installed).
+    assert jpeg_size(answers[0]) == size
 
 
 def test_snapshot_resolution_choice() -> None:

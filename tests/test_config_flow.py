@@ -1,21 +1,35 @@
-"""Config flow: user, reauth, reconfigure and options, against the simulator."""
+"""Config flow: user, reauth, reconfigure, DHCP and options, against the simulator."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT
+from homeassistant.config_entries import (
+    SOURCE_DHCP,
+    SOURCE_USER,
+    ConfigEntryState,
+)
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.loader import async_get_dhcp
 import pytest
+import voluptuous as vol
 
 from custom_components.cgi_camera.api import CameraForbiddenError
 from custom_components.cgi_camera.const import (
     CONF_BACKUPS_TO_KEEP,
     CONF_FRAME_RATE,
-    CONF_QUAD_CAMERA,
+    CONF_HTTPS,
     CONF_SNAPSHOT_RESOLUTION,
     CONF_STREAM_RESOLUTION,
     DEFAULT_OPTIONS,
@@ -24,6 +38,7 @@ from custom_components.cgi_camera.const import (
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
 from tests.helpers import SetupIntegration, entry_data, sim_mac
+from tests.reliability.test_security import _self_signed
 
 GET_INFO = "custom_components.cgi_camera.api.CameraClient.get_device_info"
 
@@ -119,17 +134,35 @@ async def test_user_flow_rights_and_unknown(
 
 
 async def test_user_flow_already_configured(
-    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+    hass: HomeAssistant,
+    simulator: Simulator,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    tmp_path: Path,
 ) -> None:
-    """The same device twice aborts, and the address is updated."""
+    """The same device twice aborts; its new address, HTTPS and SSL setting apply.
+
+    The device moved to another port and now serves HTTPS with a self-signed
+    certificate (a second simulator with the same MAC): the entry takes the
+    new port, https and verify_ssl, and reloads with them.
+    """
     entry = await setup(simulator)
+    old_runtime = entry.runtime_data
+    moved = await simulator_factory(ssl=_self_signed(tmp_path))
+    assert moved.port != simulator.port
     result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], entry_data(simulator)
-    )
+    new = entry_data(moved, **{CONF_HTTPS: True, CONF_VERIFY_SSL: False})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], new)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert entry.data[CONF_HOST] == simulator.host
+    assert entry.data[CONF_PORT] == moved.port
+    assert entry.data[CONF_HTTPS] is True
+    assert entry.data[CONF_VERIFY_SSL] is False
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not old_runtime
+    assert entry.runtime_data.client.base_url == moved.url
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
 async def test_reauth_flow(
@@ -137,6 +170,7 @@ async def test_reauth_flow(
 ) -> None:
     """A wrong password is refused; the right one updates and reloads the entry."""
     entry = await setup(simulator)
+    old_runtime = entry.runtime_data
     simulator.change_password("root", "new-pass")
     result = await entry.start_reauth_flow(hass)
     assert result["type"] is FlowResultType.FORM
@@ -156,6 +190,7 @@ async def test_reauth_flow(
     await hass.async_block_till_done()
     assert entry.data[CONF_PASSWORD] == "new-pass"
     assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not old_runtime
 
 
 async def test_reauth_flow_other_device(
@@ -215,13 +250,176 @@ async def test_reconfigure_flow(
     await hass.async_block_till_done()
     assert entry.data[CONF_PORT] == moved.port
     assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.client.base_url == moved.url
+
+
+def _password_field(schema: vol.Schema) -> vol.Marker:
+    (field,) = (key for key in schema.schema if key == CONF_PASSWORD)
+    return field
+
+
+@pytest.mark.parametrize("empty", [{}, {CONF_PASSWORD: ""}])
+async def test_reconfigure_keeps_password_when_empty(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    empty: dict[str, str],
+) -> None:
+    """The form never shows the password; left empty, the stored one stays.
+
+    The frontend leaves an empty optional field out or sends "": both keep it.
+    """
+    entry = await setup(simulator)
+    result = await entry.start_reconfigure_flow(hass)
+    field = _password_field(result["data_schema"])
+    assert isinstance(field, vol.Optional)
+    assert field.default is vol.UNDEFINED
+    assert (field.description or {}).get("suggested_value") is None
+
+    moved = await simulator_factory()
+    user_input = {
+        key: value for key, value in entry_data(moved).items() if key != CONF_PASSWORD
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**user_input, **empty}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data == entry_data(moved)  # the password is "pass" again
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.client.base_url == moved.url
+
+
+async def test_reconfigure_new_password(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A password typed in reconfigure replaces the stored one."""
+    entry = await setup(simulator)
+    simulator.change_password("root", "changed")
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], entry_data(simulator, **{CONF_PASSWORD: "changed"})
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_PASSWORD] == "changed"
+    assert entry.data[CONF_USERNAME] == "root"
+    assert entry.state is ConfigEntryState.LOADED
+
+
+def _dhcp(sim: Simulator, ip: str) -> DhcpServiceInfo:
+    """What Home Assistant's DHCP watcher reports (MAC without colons)."""
+    return DhcpServiceInfo(
+        ip=ip,
+        hostname=sim.config.hostname,
+        macaddress=sim.config.mac.replace(":", "").lower(),
+    )
+
+
+async def _dhcp_flow(hass: HomeAssistant, info: DhcpServiceInfo) -> dict[str, Any]:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=info
+    )
+
+
+async def test_manifest_dhcp_matcher_is_for_registered_devices(
+    hass: HomeAssistant,
+) -> None:
+    """Home Assistant reads one matcher: devices in the registry, by MAC."""
+    matchers = [m for m in await async_get_dhcp(hass) if m["domain"] == DOMAIN]
+    assert matchers == [{"domain": DOMAIN, "registered_devices": True}]
+
+
+async def test_dhcp_new_address_updates_and_reloads(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A known device seen at a new IP address: the entry follows and reloads.
+
+    The entry stores the device's old address (192.0.2.10); the device now
+    answers at the simulator's address, which DHCP reports.
+    """
+    entry = await setup(simulator)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HOST: "192.0.2.10"}
+    )
+    old_runtime = entry.runtime_data
+    result = await _dhcp_flow(hass, _dhcp(simulator, simulator.host))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data == entry_data(simulator)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not old_runtime
+    assert entry.runtime_data.client.base_url == simulator.url
+
+
+async def test_dhcp_same_address_no_reload(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A known device at its known address: nothing changes, no reload."""
+    entry = await setup(simulator)
+    old_runtime = entry.runtime_data
+    result = await _dhcp_flow(hass, _dhcp(simulator, simulator.host))
+    assert result["reason"] == "already_configured"
+    await hass.async_block_till_done()
+    assert entry.data == entry_data(simulator)
+    assert entry.runtime_data is old_runtime
+
+
+async def test_dhcp_keeps_a_host_name(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """An entry set up with a host name keeps it: the name follows the device."""
+    entry = await setup(simulator)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HOST: "camera.example"}
+    )
+    old_runtime = entry.runtime_data
+    result = await _dhcp_flow(hass, _dhcp(simulator, "192.0.2.20"))
+    assert result["reason"] == "already_configured"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_HOST] == "camera.example"
+    assert entry.runtime_data is old_runtime
+
+
+async def test_dhcp_device_back_retries_at_once(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """An entry waiting to retry its setup is set up when DHCP sees its device."""
+    await simulator.stop()
+    entry = await setup(simulator)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    await simulator.start()  # the same port again
+    result = await _dhcp_flow(hass, _dhcp(simulator, simulator.host))
+    assert result["reason"] == "already_configured"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_dhcp_unknown_device_aborts(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+) -> None:
+    """A MAC no entry has: no discovery of new devices, and no entry changes."""
+    entry = await setup(simulator)
+    other = await simulator_factory(mac="00:40:8C:AA:BB:CC")
+    result = await _dhcp_flow(hass, _dhcp(other, "192.0.2.30"))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "unknown_device"
+    assert hass.config_entries.async_entries(DOMAIN) == [entry]
+    assert entry.data == entry_data(simulator)
 
 
 async def test_options_flow(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
-    """Options are saved and applied without a restart."""
+    """Options are saved and applied without a reload."""
     entry = await setup(simulator)
+    runtime = entry.runtime_data
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
@@ -229,13 +427,13 @@ async def test_options_flow(
         CONF_SNAPSHOT_RESOLUTION: "QVGA",
         CONF_STREAM_RESOLUTION: "640x480",
         CONF_FRAME_RATE: 5,
-        CONF_QUAD_CAMERA: False,
         CONF_BACKUPS_TO_KEEP: 3,
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], new)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.options == new
-    # Read live by the platforms: no reload was needed.
-    assert entry.runtime_data.options == new
+    # Read live from entry.options where they are used: the entry was not
+    # reloaded (a reload would have set up new runtime data).
     assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is runtime

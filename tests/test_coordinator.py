@@ -154,9 +154,12 @@ async def test_monitor_401_starts_reauth(
 
 
 async def test_unexpected_error_keeps_task_alive(
-    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A bug-like error in the stream is logged and the task retries later."""
+    """A bug-like error in the stream is logged (traceback too); the task retries."""
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     coordinator.backoff = lambda attempt: 30.0
@@ -166,6 +169,8 @@ async def test_unexpected_error_keeps_task_alive(
         await wait_for_inputs(
             coordinator, lambda: coordinator.push.last_error == "RuntimeError('boom')"
         )
+    logged = [r for r in caplog.records if "Unexpected error" in r.getMessage()]
+    assert [r.exc_info[0] for r in logged if r.exc_info] == [RuntimeError]
     fire_time(hass, POLL_SECONDS)
     await wait_for_state(hass, INPUT_1, "off")
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
     Unauthorized,
 )
-from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
@@ -45,19 +45,20 @@ async def entry(
 
 
 async def act(
-    hass: HomeAssistant, entry: MockConfigEntry, service: str, **data: Any
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: str,
+    context: Context | None = None,
+    **data: Any,
 ) -> Any:
-    """Call a device action on the entry's device."""
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    device = next(
-        d for d in devices if (DOMAIN, entry.runtime_data.device.mac) in d.identifiers
-    )
+    """Call a device action on the entry."""
     return await hass.services.async_call(
         DOMAIN,
         service,
-        {"device_id": device.id, **data},
+        {"config_entry_id": entry.entry_id, **data},
         blocking=True,
         return_response=service == "get_parameters",
+        context=context,
     )
 
 
@@ -91,17 +92,21 @@ async def test_parameters(
     assert "Network.HostName" in everything["parameters"]
 
 
-async def test_parameters_by_config_entry(
+async def test_parameters_as_the_editors_list(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
-    """config_entry_id works as a target too."""
-    await hass.services.async_call(
-        DOMAIN,
+    """set_parameters takes the action editor's list of {name, value} too."""
+    await act(
+        hass,
+        entry,
         "set_parameters",
-        {"config_entry_id": entry.entry_id, "parameters": {"Image.I0.Text.String": 5}},
-        blocking=True,
+        parameters=[
+            {"name": "Image.I0.Text.String", "value": 5},
+            {"name": "Image.I0.Text.TextEnabled", "value": False},
+        ],
     )
     assert simulator.params["Image.I0.Text.String"] == "5"
+    assert simulator.params["Image.I0.Text.TextEnabled"] == "no"
 
 
 async def test_parameters_refused(
@@ -315,6 +320,20 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         {"parameters": {f"A.B{i}": "x" for i in range(201)}},
         "invalid_argument",
     ),
+    ("set_parameters", {"parameters": []}, "invalid_argument"),
+    ("set_parameters", {"parameters": [{"name": "A.B"}]}, "invalid_argument"),
+    ("set_parameters", {"parameters": ["A.B=x"]}, "invalid_argument"),
+    (
+        "set_parameters",
+        {"parameters": [{"name": "bad name", "value": "x"}]},
+        "invalid_argument",
+    ),
+    (
+        "set_parameters",
+        {"parameters": [{"name": "A.B", "value": "1"}, {"name": "A.B", "value": "2"}]},
+        "invalid_argument",
+    ),
+    ("set_parameters", {}, "invalid_argument"),
     ("get_parameters", {"parameters": ["Network&x=1"]}, "invalid_argument"),
     ("get_parameters", {"parameters": []}, "invalid_argument"),
     ("get_parameters", {"parameters": 5}, "invalid_argument"),
@@ -327,6 +346,9 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("storage_remove_recording", {}, "invalid_argument"),
     ("restore_backup", {"file": ""}, "invalid_argument"),
     ("factory_default", {"mode": "medium", "confirm": True}, "invalid_argument"),
+    ("factory_default", {"confirm": "maybe"}, "invalid_argument"),
+    ("sync_time", {"device_id": "0123456789abcdef"}, "invalid_argument"),
+    ("sync_time", {"unknown_field": 1}, "invalid_argument"),
 ]
 
 
@@ -348,51 +370,73 @@ async def test_invalid_values(
 async def test_targets(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
-    """Unknown devices and entries, no target, unloaded entries."""
-    cases = [
-        ({"device_id": "nope"}, "device_not_found"),
-        ({"config_entry_id": "nope"}, "entry_not_found"),
-        ({}, "no_device"),
-    ]
+    """One required config entry: ours and loaded, else a translated error."""
     other = MockConfigEntry(domain="other")
     other.add_to_hass(hass)
-    foreign = dr.async_get(hass).async_get_or_create(
-        config_entry_id=other.entry_id, identifiers={("other", "1")}
-    )
-    cases.append(({"device_id": foreign.id}, "device_not_found"))
-    cases.append(({"config_entry_id": other.entry_id}, "entry_not_found"))
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({}, "invalid_argument"),
+        ({"config_entry_id": None}, "invalid_argument"),
+        ({"config_entry_id": "nope"}, "entry_not_found"),
+        ({"config_entry_id": other.entry_id}, "entry_not_found"),
+    ]
     for data, key in cases:
         with no_request(simulator), pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(DOMAIN, "sync_time", data, blocking=True)
-        assert err.value.translation_key == key
+        assert err.value.translation_domain == DOMAIN
+        assert err.value.translation_key == key, data
     await hass.config_entries.async_unload(entry.entry_id)
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN, "sync_time", {"config_entry_id": entry.entry_id}, blocking=True
-        )
+        await act(hass, entry, "sync_time")
     assert err.value.translation_key == "entry_not_loaded"
+    assert err.value.translation_placeholders == {"name": entry.title}
 
 
+# Every device action, with values it succeeds with.
+ADMIN_CALLS: list[tuple[str, dict[str, Any]]] = [
+    ("set_parameters", {"parameters": {"Image.I0.Text.String": "Gate"}}),
+    ("get_parameters", {"parameters": "Image.I0.Text"}),
+    ("set_osd_text", {"text": "Gate"}),
+    ("sync_time", {}),
+    ("storage_mount", {}),
+    ("storage_unmount", {}),
+    ("storage_format", {"confirm": True}),
+    ("storage_remove_recording", {"recording_id": "all", "confirm": True}),
+    ("restore_backup", {"file": "<saved>"}),
+    ("factory_default", {"mode": "soft", "confirm": True}),
+]
+
+
+async def test_every_device_action_is_covered(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """ADMIN_CALLS lists every device action (all but PTZ and relays)."""
+    services = hass.services.async_services_for_domain(DOMAIN)
+    device_actions = {name for name in services if not name.startswith("ptz_")} - {
+        "pulse_output"
+    }
+    assert {service for service, _ in ADMIN_CALLS} == device_actions
+
+
+@pytest.mark.parametrize(("service", "data"), ADMIN_CALLS)
 async def test_admin_only(
     hass: HomeAssistant,
     simulator: Simulator,
     entry: MockConfigEntry,
     hass_read_only_user: MockUser,
     hass_admin_user: MockUser,
+    service: str,
+    data: dict[str, Any],
 ) -> None:
-    """Device actions need an admin; automations (no user) may."""
+    """A non-admin user gets Unauthorized (nothing sent); an admin succeeds."""
+    if data.get("file") == "<saved>":
+        data = {"file": (await _save_backup(hass)).name}
+    user_group = await hass.auth.async_get_group(GROUP_ID_USER)
+    user = MockUser(groups=[user_group]).add_to_hass(hass)
+    for caller in (hass_read_only_user, user):
+        with no_request(simulator), pytest.raises(Unauthorized):
+            await act(hass, entry, service, Context(user_id=caller.id), **data)
     with no_request(simulator), pytest.raises(Unauthorized):
-        await hass.services.async_call(
-            DOMAIN,
-            "sync_time",
-            {"config_entry_id": entry.entry_id},
-            blocking=True,
-            context=Context(user_id=hass_read_only_user.id),
-        )
-    await hass.services.async_call(
-        DOMAIN,
-        "sync_time",
-        {"config_entry_id": entry.entry_id},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+        await act(hass, entry, service, Context(user_id="no-such-user"), **data)
+    before = simulator.counters.total_requests
+    await act(hass, entry, service, Context(user_id=hass_admin_user.id), **data)
+    assert simulator.counters.total_requests > before

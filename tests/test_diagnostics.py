@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from unittest.mock import patch
 
+from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -13,8 +15,13 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.cgi_camera.api import CameraConnectionError
+from custom_components.cgi_camera.diagnostics import _jsonable
+from custom_components.cgi_camera.redact import REDACTED
 from simulator import Simulator
-from tests.helpers import SetupIntegration
+from tests.conftest import SimulatorFactory
+from tests.helpers import SetupIntegration, wait_for_inputs, wait_for_state
+
+OUTPUT_1 = "switch.cgi_camera_output_1"
 
 
 async def test_diagnostics(
@@ -53,3 +60,53 @@ async def test_diagnostics_without_parameters(
         result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     assert result["parameters"] == {"error": "CameraConnectionError"}
     assert result["device"]["mac"] == "**REDACTED**"
+
+
+async def test_diagnostics_show_no_address_host_name_or_user_name(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+) -> None:
+    """An error text holding the address, the parameters, the names: all redacted.
+
+    The device goes away, so the input monitor's error text reads
+    "Connect call failed ('127.0.0.1', <port>)"; it is back when the
+    diagnostics are taken, so the parameter tree (addresses, host name) is
+    in them too.
+    """
+    sim = await simulator_factory(username="camadmin", reboot_seconds=600)
+    entry = await setup(
+        sim,
+        platforms=[Platform.SWITCH, Platform.BINARY_SENSOR],
+        data={"username": "camadmin"},
+    )
+    coordinator = entry.runtime_data.coordinator
+    push = coordinator.push
+    # Reconnect at once until the error names the address, then not again.
+    coordinator.backoff = lambda attempt: (
+        3600.0 if sim.host in (push.last_error or "") else 0.0
+    )
+    await sim.reboot(600)
+    await wait_for_inputs(coordinator, lambda: sim.host in (push.last_error or ""))
+    assert f"'{sim.host}', {sim.port}" in (push.last_error or "")
+    await wait_for_state(hass, OUTPUT_1, STATE_UNAVAILABLE)
+    await sim.reboot(0)
+    await sim.wait_until_up()
+
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    text = json.dumps(result).lower()
+    for word in (sim.host, sim.config.hostname, "camadmin"):
+        assert word.lower() not in text, word
+    for address in ("192.168.0.90", "192.168.0.1", "192.168.0.255"):
+        assert address not in text
+    assert REDACTED in result["coordinator"]["push"]["last_error"]
+    assert result["entry"]["title"] == REDACTED  # the device's host name
+    assert result["parameters"]["Network.IPAddress"] == REDACTED
+    assert result["parameters"]["Brand.ProdNbr"] == "CGI-211"  # the rest is kept
+
+
+def test_values_become_json_types() -> None:
+    """Sets, tuples and mappings become sorted lists, lists and string-keyed dicts."""
+    assert _jsonable({1: (frozenset({3, 2}), [4])}) == {"1": [[2, 3], [4]]}

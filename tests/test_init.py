@@ -5,17 +5,15 @@ from __future__ import annotations
 from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import CONF_PORT, STATE_UNAVAILABLE
+from homeassistant.const import CONF_PORT, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.cgi_camera.api import CameraForbiddenError
-from custom_components.cgi_camera.const import (
-    CONF_QUAD_CAMERA,
-    DEFAULT_OPTIONS,
-    DOMAIN,
-)
+from custom_components.cgi_camera.config_flow import CgiCameraConfigFlow
+from custom_components.cgi_camera.const import DEFAULT_OPTIONS, DOMAIN
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
 from tests.helpers import (
@@ -70,14 +68,22 @@ async def test_setup_not_ready_when_unreachable(
     assert entry.state is ConfigEntryState.SETUP_RETRY
 
 
+def _reauth_entry_ids(hass: HomeAssistant) -> list[str]:
+    """The entries that reauth flows in progress are for."""
+    return [
+        flow["context"]["entry_id"]
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
+    ]
+
+
 async def test_setup_auth_failed_starts_reauth(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
     """A 401 at setup fails the entry and starts the reauth flow."""
     entry = await setup(simulator, data={"password": "wrong"})
     assert entry.state is ConfigEntryState.SETUP_ERROR
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert _reauth_entry_ids(hass) == [entry.entry_id]
 
 
 async def test_unload_leaves_nothing_running(
@@ -132,19 +138,95 @@ async def test_password_changed_starts_reauth_and_stops(
     await wait_for_state(hass, "binary_sensor.cgi_camera_input_1", "off")
 
 
-async def test_quad_option_reloads(
+async def test_no_update_listener(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
-    """Changing which cameras exist reloads the entry by itself."""
+    """A loaded entry has no update listener, and a data change does not reload.
+
+    Options are read live; the flows that change data reload the entry with
+    Home Assistant's helpers, which (from 2026.6) must not be combined with
+    an update listener.
+    """
     entry = await setup(simulator)
-    old_runtime = entry.runtime_data
+    assert entry.update_listeners == []
+    runtime = entry.runtime_data
     hass.config_entries.async_update_entry(
-        entry, options={**entry.options, CONF_QUAD_CAMERA: True}
+        entry, data={**entry.data, "host": "192.0.2.10"}
     )
     await hass.async_block_till_done()
+    assert entry.runtime_data is runtime
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data is not old_runtime
-    assert entry.runtime_data.options[CONF_QUAD_CAMERA] is True
+
+
+async def test_migrate_drops_the_quad_option(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A 1.1 entry that stored the quad option: 1.2 drops it, cameras unchanged.
+
+    The quad view stays disabled by default, whatever the old option said.
+    """
+    sim = await simulator_factory(sources=4)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="cgi-camera",
+        unique_id=sim_mac(sim),
+        version=1,
+        minor_version=1,
+        data=entry_data(sim),
+        options={**DEFAULT_OPTIONS, "quad_camera": True},
+    )
+    entry.add_to_hass(hass)
+    with patch("custom_components.cgi_camera.PLATFORMS", [Platform.CAMERA]):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (
+        CgiCameraConfigFlow.VERSION,
+        CgiCameraConfigFlow.MINOR_VERSION,
+    )
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert entry.options == DEFAULT_OPTIONS
+    quad = entity_registry.async_get("camera.cgi_camera_quad_view")
+    assert quad is not None
+    assert quad.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+@pytest.mark.parametrize(
+    ("version", "minor_version", "state"),
+    [
+        # A newer major version (a downgrade): refused, nothing touched.
+        (2, 1, ConfigEntryState.MIGRATION_ERROR),
+        # A newer minor version of this major: compatible, loaded as it is.
+        (1, 3, ConfigEntryState.LOADED),
+    ],
+)
+async def test_migrate_newer_versions(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    version: int,
+    minor_version: int,
+    state: ConfigEntryState,
+) -> None:
+    """Entries of a newer version are refused (major) or kept as they are."""
+    options = {**DEFAULT_OPTIONS, "quad_camera": False}
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=sim_mac(simulator),
+        version=version,
+        minor_version=minor_version,
+        data=entry_data(simulator),
+        options=options,
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is state
+    assert (entry.version, entry.minor_version) == (version, minor_version)
+    assert entry.options == options
+    if state is ConfigEntryState.LOADED:
+        assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_two_devices(
@@ -165,10 +247,11 @@ async def test_two_devices(
 async def test_setup_forbidden_starts_reauth(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
-    """An account without rights fails setup like a wrong password."""
+    """An account without rights fails setup and starts reauth for the entry."""
     with patch(
         "custom_components.cgi_camera.api.CameraClient.get_device_info",
         side_effect=CameraForbiddenError("403"),
     ):
         entry = await setup(simulator)
     assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert _reauth_entry_ids(hass) == [entry.entry_id]

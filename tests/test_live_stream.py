@@ -266,6 +266,38 @@ async def test_stream_stops_on_reboot_and_comes_back(
     assert sim.counters.total_connections["video"] == 2
 
 
+async def test_unexpected_error_is_logged_with_its_traceback(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    open_viewer: Callable[..., Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug in the stream ends the viewers' responses and logs its traceback."""
+    entry = await setup(simulator, platforms=[Platform.CAMERA])
+    frame = b"\xff\xd8one\xff\xd9"
+    go_on = asyncio.Event()
+
+    def broken_frames(*args: Any, **kwargs: Any) -> AsyncIterator[bytes]:
+        async def generate() -> AsyncIterator[bytes]:
+            yield frame
+            await go_on.wait()
+            raise RuntimeError("bug")
+
+        return generate()
+
+    with patch.object(entry.runtime_data.client, "mjpeg_frames", broken_frames):
+        viewer = await open_viewer()
+        assert await viewer.frame() == frame
+        go_on.set()
+        await viewer.ended()
+    logged = [r for r in caplog.records if "Unexpected error" in r.getMessage()]
+    assert [r.exc_info[0] for r in logged if r.exc_info] == [RuntimeError]
+    assert not hub_of(hass).stream(1).is_open
+    viewer = await open_viewer()  # the next viewer opens a new stream
+    await viewer.frames(1)
+
+
 async def test_device_refusing_gives_bad_gateway(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -305,6 +337,7 @@ async def test_max_viewers_across_sources(
     assert sim.counters.open_connections["video"] == 2
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_video_server_sources_and_quad(
     hass: HomeAssistant,
     simulator_factory: SimulatorFactory,
@@ -313,7 +346,7 @@ async def test_video_server_sources_and_quad(
 ) -> None:
     """Each source, and the quad view, has its own shared connection."""
     sim = await simulator_factory(sources=4)
-    entry = await setup(sim, platforms=[Platform.CAMERA], options={"quad_camera": True})
+    entry = await setup(sim, platforms=[Platform.CAMERA])
     client = entry.runtime_data.client
     with patch.object(client, "mjpeg_frames", wraps=client.mjpeg_frames) as spy:
         a = await open_viewer(SERVER_CAMERA.format(2))

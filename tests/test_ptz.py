@@ -9,7 +9,7 @@ from unittest.mock import patch
 
 from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import (
     HomeAssistantError,
@@ -33,10 +33,16 @@ from custom_components.cgi_camera.ptz import (
 from simulator import Simulator
 from simulator.handlers import ptz as sim_ptz
 from tests.conftest import SimulatorFactory
-from tests.helpers import POLL_SECONDS, SetupIntegration, entity_object, fire_time
+from tests.helpers import (
+    POLL_SECONDS,
+    SetupIntegration,
+    fire_time,
+    wait_for_state,
+)
 
 CAMERA = "camera.cgi_camera"
 SELECT = "select.cgi_camera_ptz_preset"
+PAN = "sensor.cgi_camera_ptz_pan"
 
 
 async def call(hass: HomeAssistant, service: str, **data: Any) -> None:
@@ -201,10 +207,19 @@ async def test_center_image_size_learnt_lazily(
 
 
 async def test_presets(hass: HomeAssistant, simulator: Simulator, entry) -> None:
-    """Set, go to (by name and number) and remove presets; the select follows."""
-    assert hass.states.get(SELECT).attributes["options"] == []
+    """Set, go to (by name and number) and remove presets; the select follows.
+
+    Without presets the select is unavailable (nothing to choose); the first
+    saved preset makes it available, removing the last one unavailable again.
+    """
+    state = hass.states.get(SELECT)
+    assert state.state == STATE_UNAVAILABLE
+    assert state.attributes["options"] == []
     await call(hass, "ptz_absolute", pan=45, tilt=10)
     await call(hass, "ptz_set_preset", preset="Door", home=True)
+    state = hass.states.get(SELECT)
+    assert state.state == STATE_UNKNOWN  # available, nothing chosen yet
+    assert state.attributes["options"] == ["Door"]
     await call(hass, "ptz_absolute", pan=-45)
     await call(hass, "ptz_set_preset", preset=7)
     position = simulator.ptz_position()
@@ -239,9 +254,21 @@ async def test_presets(hass: HomeAssistant, simulator: Simulator, entry) -> None
     assert simulator.ptz_position()["presets"] == {1: "Door"}
     state = hass.states.get(SELECT)
     assert state.attributes["options"] == ["Door"]
-    assert state.state == "unknown"
+    assert state.state == STATE_UNKNOWN
+    # Chosen, then saved again (the presets are re-read): the choice stays.
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {ATTR_ENTITY_ID: SELECT, "option": "Door"},
+        blocking=True,
+    )
+    await call(hass, "ptz_set_preset", preset="Door")
+    assert hass.states.get(SELECT).state == "Door"
     await call(hass, "ptz_remove_preset", preset="Door")
     assert simulator.ptz_position()["presets"] == {}
+    state = hass.states.get(SELECT)
+    assert state.state == STATE_UNAVAILABLE
+    assert state.attributes["options"] == []
 
 
 async def test_preset_named_like_a_number(
@@ -303,8 +330,9 @@ async def test_speed_focus_iris_auxiliary(
 # -------------------------------------------------------------- validation
 
 OUT_OF_RANGE: list[tuple[str, dict[str, Any], str]] = [
-    ("ptz_move", {"direction": "sideways"}, "ptz_invalid_direction"),
+    ("ptz_move", {"direction": "sideways"}, "invalid_argument"),
     ("ptz_move", {"direction": ""}, "invalid_argument"),
+    ("ptz_move", {"direction": "up", "speed": 5}, "invalid_argument"),
     ("ptz_absolute", {"pan": 180.1}, "value_out_of_range"),
     ("ptz_absolute", {"tilt": -181}, "value_out_of_range"),
     ("ptz_absolute", {"zoom": 0}, "value_out_of_range"),
@@ -315,6 +343,7 @@ OUT_OF_RANGE: list[tuple[str, dict[str, Any], str]] = [
     ("ptz_absolute", {"pan": 10**400}, "value_out_of_range"),
     ("ptz_absolute", {"pan": True}, "invalid_argument"),
     ("ptz_absolute", {}, "ptz_nothing_to_do"),
+    ("ptz_absolute", {"pan": None}, "invalid_argument"),
     ("ptz_relative", {"pan": 360.5}, "value_out_of_range"),
     ("ptz_relative", {"tilt": -361}, "value_out_of_range"),
     ("ptz_relative", {"zoom": -10000}, "value_out_of_range"),
@@ -334,6 +363,7 @@ OUT_OF_RANGE: list[tuple[str, dict[str, Any], str]] = [
     ("ptz_goto_preset", {"preset": "a\nb"}, "invalid_argument"),
     ("ptz_goto_preset", {"preset": "x" * 129}, "invalid_argument"),
     ("ptz_goto_preset", {"preset": ["list"]}, "invalid_argument"),
+    ("ptz_goto_preset", {"preset": "0"}, "value_out_of_range"),
     ("ptz_set_preset", {"preset": 10000}, "value_out_of_range"),
     ("ptz_set_preset", {"preset": "  "}, "invalid_argument"),
     ("ptz_remove_preset", {"preset": -3}, "value_out_of_range"),
@@ -360,6 +390,21 @@ async def test_invalid_values(
         await call(hass, service, **data)
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == key
+
+
+async def test_range_error_names_field_and_bounds(
+    hass: HomeAssistant, simulator: Simulator, entry
+) -> None:
+    """An out-of-range value names its field, its range and the value given."""
+    with no_request(simulator), pytest.raises(ServiceValidationError) as err:
+        await call(hass, "ptz_absolute", pan="200", zoom=5)
+    assert err.value.translation_key == "value_out_of_range"
+    assert err.value.translation_placeholders == {
+        "name": "pan",
+        "minimum": "-180",
+        "maximum": "180",
+        "value": "200",
+    }
 
 
 UNSUPPORTED: list[tuple[str, dict[str, Any], tuple[str, ...], str]] = [
@@ -670,29 +715,31 @@ async def test_position_sensors(
         )
     fire_time(hass, POLL_SECONDS)  # the registry reloads the entry
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.cgi_camera_ptz_pan").state == "0.0"
+    assert hass.states.get(PAN).state == "0.0"
     assert hass.states.get("sensor.cgi_camera_ptz_zoom").state == "1.0"
     await call(hass, "ptz_absolute", pan=33, tilt=-4, zoom=500)
-    fire_time(hass, 42)  # debounced refresh after the command
-    await hass.async_block_till_done()
-    assert hass.states.get("sensor.cgi_camera_ptz_pan").state == "33.0"
+    await wait_for_state(hass, PAN, "33.0")  # read again after the command
     assert hass.states.get("sensor.cgi_camera_ptz_tilt").state == "-4.0"
     assert hass.states.get("sensor.cgi_camera_ptz_zoom").state == "500.0"
-    # Device away: unavailable.
-    position = entity_object(hass, "sensor.cgi_camera_ptz_pan").position
-    simulator.faults.status_next(500)
-    await position.async_refresh()
-    await hass.async_block_till_done()
-    assert hass.states.get("sensor.cgi_camera_ptz_pan").state == "unavailable"
-    # Disabling every sensor stops the position refresh.
-    runtime = entry.runtime_data
+    # A refused position read: only the position sensors are unavailable.
+    coordinator = entry.runtime_data.coordinator
+    simulator.faults.error_next("/com/ptz.cgi")
+    await coordinator.async_refresh()
+    await wait_for_state(hass, PAN, STATE_UNAVAILABLE)
+    assert hass.states.get("switch.cgi_camera_output_1").state == "off"
+    await coordinator.async_refresh()
+    await wait_for_state(hass, PAN, "33.0")
+    # Disabling every sensor stops the position polling and refresh.
     for axis in ("pan", "tilt", "zoom"):
         entity_registry.async_update_entity(
             f"sensor.cgi_camera_ptz_{axis}", disabled_by=er.RegistryEntryDisabler.USER
         )
     await hass.async_block_till_done()
-    runtime = entry.runtime_data
-    assert runtime.ptz.sources[1].position_refresh is None
+    assert entry.runtime_data.ptz.sources[1].position_refresh is None
+    queries = simulator.counters.requests["/com/ptz.cgi"]
+    await coordinator.async_refresh()
+    assert coordinator.last_update_success
+    assert simulator.counters.requests["/com/ptz.cgi"] == queries
 
 
 async def test_video_server(

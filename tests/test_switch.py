@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from unittest.mock import patch
 
 from homeassistant.components.switch import (
     DOMAIN as SWITCH_DOMAIN,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
+    SwitchDeviceClass,
 )
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
 from homeassistant.core import HomeAssistant
@@ -34,6 +37,11 @@ from tests.helpers import (
 OUTPUT_1 = "switch.cgi_camera_output_1"
 OUTPUT_2 = "switch.cgi_camera_output_2"
 CLIENT = "custom_components.cgi_camera.api.CameraClient"
+ICONS = json.loads(
+    (
+        Path(__file__).parent.parent / "custom_components" / DOMAIN / "icons.json"
+    ).read_text()
+)["entity"]
 
 
 async def test_entities(
@@ -46,6 +54,29 @@ async def test_entities(
     """One switch per relay."""
     entry = await setup(simulator, platforms=[Platform.SWITCH])
     await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "switch")
+
+
+async def test_device_class_and_icons(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A relay is a switch (not an outlet) with its own icon per state.
+
+    Its icons differ from the inputs' so that a relay and an input are told
+    apart on a dashboard.
+    """
+    await setup(simulator, platforms=[Platform.SWITCH])
+    assert hass.states.get(OUTPUT_1).attributes["device_class"] == "switch"
+    entity = entity_registry.async_get(OUTPUT_1)
+    assert entity is not None
+    assert entity.original_device_class is SwitchDeviceClass.SWITCH
+    relay = ICONS["switch"][entity.translation_key]
+    relay_icons = {relay["default"], relay["state"]["on"]}
+    assert len(relay_icons) == 2
+    inputs = ICONS["binary_sensor"]["input"]
+    assert relay_icons.isdisjoint({inputs["default"], inputs["state"]["on"]})
 
 
 async def test_switch_reaches_device(

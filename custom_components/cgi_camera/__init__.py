@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_PORT,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
-    Platform,
-)
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import (
-    CameraAuthenticationError,
-    CameraClient,
-    CameraError,
-    CameraForbiddenError,
-    DeviceInfo,
-)
-from .const import CONF_HTTPS, CONF_QUAD_CAMERA, DOMAIN
+from .api import CameraAuthenticationError, CameraError, CameraForbiddenError
+from .const import DOMAIN
 from .coordinator import CgiCameraCoordinator
-from .ptz import PtzData
 from .repairs import async_start_clock_check
+from .runtime import CgiCameraConfigEntry, CgiCameraRuntimeData, create_client
 from .services import async_setup_services
-
-if TYPE_CHECKING:
-    from .live_stream import LiveStreamHub
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -47,40 +26,10 @@ PLATFORMS: list[Platform] = [
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-
-@dataclass(slots=True)
-class CgiCameraRuntimeData:
-    """What a loaded entry holds."""
-
-    client: CameraClient
-    coordinator: CgiCameraCoordinator
-    device: DeviceInfo
-    # The data and options the entry was set up with (some changes reload).
-    options: dict[str, Any] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
-    # The shared live streams (camera platform), created on first use.
-    live_streams: LiveStreamHub | None = None
-    # PTZ commands, presets and timers per source (ptz.py).
-    ptz: PtzData = field(default_factory=PtzData)
-
-
-type CgiCameraConfigEntry = ConfigEntry[CgiCameraRuntimeData]
-
-
-def create_client(hass: HomeAssistant, data: dict[str, Any]) -> CameraClient:
-    """Create a client on Home Assistant's shared aiohttp session."""
-    verify_ssl = bool(data.get(CONF_VERIFY_SSL, True))
-    https = bool(data.get(CONF_HTTPS, False))
-    session = async_get_clientsession(hass, verify_ssl=verify_ssl)
-    return CameraClient(
-        session,
-        data[CONF_HOST],
-        port=int(data[CONF_PORT]),
-        https=https,
-        verify_ssl=verify_ssl,
-        username=data[CONF_USERNAME],
-        password=data[CONF_PASSWORD],
-    )
+# Entry version 1.1 stored this option, which enabled or disabled the quad
+# view in the entity registry; 1.2 drops it (the quad view is an entity that
+# is disabled by default, like any other).
+_LEGACY_QUAD_OPTION = "quad_camera"
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -129,33 +78,32 @@ async def async_setup_entry(hass: HomeAssistant, entry: CgiCameraConfigEntry) ->
         client=client,
         coordinator=coordinator,
         device=device,
-        options=dict(entry.options),
-        data=dict(entry.data),
     )
     # Automatic stops of timed PTZ moves (camera entity actions) end with the entry.
     entry.async_on_unload(entry.runtime_data.ptz.async_cancel_timers)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.async_start_push()
     async_start_clock_check(hass, entry)
-    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    # No update listener: every option is read live from entry.options where
+    # it is used, and the flows that change the entry's data (reauth,
+    # reconfigure, the user step and DHCP finding a known device) reload it
+    # themselves. Home Assistant 2026.6 deprecates an update listener next to
+    # those reloading flow helpers (an error from 2026.12).
     return True
 
 
-async def _async_entry_updated(
-    hass: HomeAssistant, entry: CgiCameraConfigEntry
-) -> None:
-    """Apply an updated entry without a restart.
-
-    New connection data (reauth, reconfigure) or another set of cameras needs
-    a reload; the other options are read live where they are used.
-    """
-    runtime = entry.runtime_data
-    if dict(entry.data) != runtime.data or runtime.options.get(
-        CONF_QUAD_CAMERA
-    ) != entry.options.get(CONF_QUAD_CAMERA):
-        hass.config_entries.async_schedule_reload(entry.entry_id)
-        return
-    runtime.options = dict(entry.options)
+async def async_migrate_entry(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> bool:
+    """Migrate an entry of an older version; refuse one of a newer version."""
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        options = {
+            key: value
+            for key, value in entry.options.items()
+            if key != _LEGACY_QUAD_OPTION
+        }
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+    return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> bool:

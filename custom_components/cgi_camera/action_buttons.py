@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
 
-from . import CgiCameraConfigEntry
 from .coordinator import CgiCameraCoordinator
 from .entity import CgiCameraEntity
 from .ptz import (
@@ -26,6 +25,7 @@ from .ptz import (
     source_translation,
 )
 from .repairs import async_sync_time
+from .runtime import CgiCameraConfigEntry
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,26 +1,22 @@
-"""Validation and permission helpers shared by the PTZ and device actions.
+"""Validation helpers shared by the integration's actions.
 
-The actions register permissive outer schemas (the fields and the target
-only) and validate values here, so that every wrong value becomes a translated
-``ServiceValidationError`` before any request reaches the device.
+Every action registers a complete schema (types, ranges, choices) wrapped in
+:class:`ActionSchema`, so that every wrong value becomes a translated
+``ServiceValidationError`` before the action runs, and so before any request
+reaches the device.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 import math
-from typing import Any
+from typing import Any, NoReturn
 
-from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.exceptions import (
-    HomeAssistantError,
-    ServiceValidationError,
-    Unauthorized,
-    UnknownUser,
-)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import voluptuous as vol
 
 from .api import CameraError, CameraValueError
+from .api.errors import check_range as api_check_range
 from .const import DOMAIN
 from .errors import device_error
 
@@ -39,14 +35,62 @@ def invalid(key: str, **placeholders: object) -> ServiceValidationError:
     )
 
 
-def validate(schema: vol.Schema, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Apply ``schema``; a wrong value becomes a translated error."""
-    try:
-        result: dict[str, Any] = schema(dict(data))
-    except vol.Invalid as err:
-        field = ".".join(str(part) for part in err.path) or "-"
-        raise invalid("invalid_argument", field=field, error=err.msg) from err
-    return result
+class ActionSchema(vol.Schema):
+    """An action's registered schema, whose refusals are translated.
+
+    Home Assistant passes a registered schema's ``vol.Invalid`` on as it is,
+    an untranslated text; this one raises the translated
+    ``ServiceValidationError`` of :func:`raise_refusal` instead. Nested in
+    another schema it would validate, but untranslated: register it as it is.
+    """
+
+    def __call__(self, data: Any) -> Any:
+        """Validate ``data``; a wrong value raises a ServiceValidationError."""
+        try:
+            return super().__call__(data)  # type: ignore[no-untyped-call]
+        except vol.Invalid as err:
+            raise_refusal(err)
+
+
+def raise_refusal(err: vol.Invalid) -> NoReturn:
+    """Raise the translated error of a schema's (first) refusal.
+
+    ``value_out_of_range`` for a value :func:`in_range` refused, else
+    ``invalid_argument`` with the field and the schema's reason.
+    """
+    first = err.errors[0] if isinstance(err, vol.MultipleInvalid) else err
+    field = ".".join(str(part) for part in first.path) or "-"
+    if isinstance(first, OutOfRange):
+        check_range(field, first.value, first.minimum, first.maximum)
+    raise invalid("invalid_argument", field=field, error=first.msg) from err
+
+
+class OutOfRange(vol.RangeInvalid):
+    """A number outside the bounds of :func:`in_range`; it keeps them."""
+
+    def __init__(self, value: float, minimum: float, maximum: float) -> None:
+        """Keep the refused (coerced) value and the bounds."""
+        super().__init__(f"must be between {_fmt(minimum)} and {_fmt(maximum)}")
+        self.value = value
+        self.minimum = minimum
+        self.maximum = maximum
+
+
+def in_range(minimum: float, maximum: float) -> Callable[[float], float]:
+    """The API's range rule as a validator, refused as ``value_out_of_range``.
+
+    Put it after the coercion (:func:`integer`, :func:`number`) in a ``vol.All``.
+    The rule is :func:`~.api.errors.check_range`'s, as for :func:`check_range`.
+    """
+
+    def check(value: float) -> float:
+        try:
+            api_check_range("value", value, minimum, maximum)
+        except CameraValueError as err:
+            raise OutOfRange(value, minimum, maximum) from err
+        return value
+
+    return check
 
 
 def integer(value: Any) -> int:
@@ -100,15 +144,27 @@ def text(value: Any) -> str:
 
 
 def check_range(name: str, value: float, minimum: float, maximum: float) -> None:
-    """Raise the translated range error unless ``minimum <= value <= maximum``."""
-    if not minimum <= value <= maximum:
-        raise invalid(
-            "value_out_of_range",
-            name=name,
-            minimum=_fmt(minimum),
-            maximum=_fmt(maximum),
-            value=_fmt(value),
-        )
+    """Raise the translated range error unless ``minimum <= value <= maximum``.
+
+    The rule is the API's (:func:`~.api.check_range`); only the error differs.
+    """
+    try:
+        api_check_range(name, value, minimum, maximum)
+    except CameraValueError as err:
+        raise _out_of_range(err, minimum, maximum) from None
+
+
+def _out_of_range(
+    err: CameraValueError, minimum: float, maximum: float
+) -> ServiceValidationError:
+    value = err.value
+    return invalid(
+        "value_out_of_range",
+        name=err.argument,
+        minimum=_fmt(minimum),
+        maximum=_fmt(maximum),
+        value=_fmt(value) if isinstance(value, int | float) else "?",
+    )
 
 
 def _fmt(value: float) -> str:
@@ -124,33 +180,6 @@ def camera_error(
     if isinstance(err, CameraValueError):
         minimum, maximum = err.minimum, err.maximum
         if minimum is not None and maximum is not None:
-            return invalid(
-                "value_out_of_range",
-                name=err.argument,
-                minimum=_fmt(minimum),
-                maximum=_fmt(maximum),
-                value="?",
-            )
+            return _out_of_range(err, minimum, maximum)
         return invalid("invalid_argument", field=err.argument, error=str(err))
     return device_error(err, key, **placeholders)
-
-
-async def async_check_user(
-    hass: HomeAssistant,
-    call: ServiceCall,
-    *,
-    admin: bool = False,
-) -> None:
-    """Refuse unknown callers and, with ``admin``, callers without admin rights.
-
-    Calls without a user (automations, scripts) are allowed, as in core. The
-    control of targeted entities is checked by Home Assistant's entity actions.
-    """
-    user_id = call.context.user_id
-    if not user_id:
-        return
-    user = await hass.auth.async_get_user(user_id)
-    if user is None:
-        raise UnknownUser(context=call.context, user_id=user_id)
-    if admin and not user.is_admin:
-        raise Unauthorized(context=call.context, user_id=user_id)

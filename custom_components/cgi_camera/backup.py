@@ -12,10 +12,10 @@ from typing import BinaryIO
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .api import CameraClient
+from .api import CameraClient, sanitise_filename
 from .const import BACKUP_FOLDER
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_DOTS = re.compile(r"\.+")
 _MAX_STEM = 80
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -35,11 +35,16 @@ def backup_folder(hass: HomeAssistant) -> Path:
 
 
 def safe_stem(filename: str, fallback: str) -> str:
-    """Return a bare, safe file name stem for a name the device suggested."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    """Return a bare, safe file name stem for a name the device suggested.
+
+    The file name is the API's :func:`~.api.sanitise_filename` (no folders,
+    only ``A-Za-z0-9._-``); the stem also loses ``.tar`` and every other dot,
+    so that ``<stem>_<stamp>.tar`` names only this device's backups.
+    """
+    name = sanitise_filename(filename, "")
     if name.lower().endswith(".tar"):
         name = name[:-4]
-    stem = _UNSAFE.sub("_", name).strip("_-")[:_MAX_STEM]
+    stem = _DOTS.sub("_", name).strip("_-")[:_MAX_STEM]
     return stem or fallback
 
 

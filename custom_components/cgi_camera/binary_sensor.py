@@ -13,14 +13,20 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import CgiCameraCoordinator
 from .entity import CgiCameraBaseEntity
-from .video_status import async_setup_video_signal
+from .video_status import build_video_signal_sensors
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
-# State comes from the push stream; nothing is polled.
+# Inputs come from the push stream, the video signal from the coordinator's
+# poll: no entity sends requests of its own.
 PARALLEL_UPDATES = 0
 
+# No device class: an input is a contact the installer wires to anything (a
+# door contact, a PIR detector, a doorbell, a tamper loop), and neither the API
+# nor the device says what. A class chosen here would be wrong for most; users
+# set the right one with "Show as" in the entity settings. The icons
+# (icons.json) show an input that is inactive or active.
 INPUT_DESCRIPTION = BinarySensorEntityDescription(key="input", translation_key="input")
 
 
@@ -34,8 +40,8 @@ async def async_setup_entry(
     async_add_entities(
         CgiCameraInputSensor(coordinator, port) for port in coordinator.input_ports
     )
-    # Video servers: a video_signal sensor per source (camera helper's module).
-    await async_setup_video_signal(hass, entry, async_add_entities)
+    # Video servers: a video_signal sensor per source (video_status.py).
+    async_add_entities(build_video_signal_sensors(entry))
 
 
 class CgiCameraInputSensor(CgiCameraBaseEntity, BinarySensorEntity):

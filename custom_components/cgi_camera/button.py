@@ -29,7 +29,7 @@ from .entity import CgiCameraEntity
 from .errors import device_error
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 # One device action at a time.
 PARALLEL_UPDATES = 1

@@ -7,31 +7,24 @@ its newest frame); live view is the shared MJPEG stream of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import hdrs, web
 from homeassistant.components.camera import Camera, CameraEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import RESOLUTION_SIZES, RESOLUTIONS, CameraError
-from .const import (
-    CONF_QUAD_CAMERA,
-    CONF_SNAPSHOT_RESOLUTION,
-    DOMAIN,
-    RESOLUTION_DEVICE_DEFAULT,
-)
+from .const import CONF_SNAPSHOT_RESOLUTION, DOMAIN, RESOLUTION_DEVICE_DEFAULT
 from .entity import CgiCameraEntity
 from .live_stream import LiveStreamHub, Source, async_get_hub
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
     from .coordinator import CgiCameraCoordinator
+    from .runtime import CgiCameraConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -41,11 +34,14 @@ PARALLEL_UPDATES = 0
 QUAD: Source = "quad"
 BOUNDARY = "cgicameraframe"
 DELIMITER = f"--{BOUNDARY}\r\n".encode()
-# Which state of the quad option was last written to the entity registry.
-QUAD_OPTION_APPLIED = "quad_option_applied"
 
 CAMERA_DESCRIPTION = CameraEntityDescription(key="camera", translation_key="source")
-QUAD_DESCRIPTION = CameraEntityDescription(key="camera", translation_key="quad")
+# The quad view repeats the four sources in one picture: few want it, and a
+# viewer of it holds a device connection of its own. Users enable it in the
+# entity settings.
+QUAD_DESCRIPTION = CameraEntityDescription(
+    key="camera", translation_key="quad", entity_registry_enabled_default=False
+)
 
 
 def snapshot_resolution(
@@ -73,48 +69,18 @@ async def async_setup_entry(
     entry: CgiCameraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a camera per video source and, on video servers, the quad view."""
+    """Add a camera per video source and, on video servers, the quad view.
+
+    The quad view is disabled by default (QUAD_DESCRIPTION).
+    """
     data = entry.runtime_data
     hub = async_get_hub(hass, entry)
     caps = data.device.capabilities
-    cameras = [
-        CgiCameraCamera(data.coordinator, hub, source)
-        for source in range(1, caps.sources + 1)
-    ]
+    sources: list[Source] = list(range(1, caps.sources + 1))
     if caps.has_quad:
-        quad_enabled = bool(entry.options.get(CONF_QUAD_CAMERA, False))
-        quad = CgiCameraCamera(
-            data.coordinator, hub, QUAD, enabled_default=quad_enabled
-        )
-        _async_apply_quad_option(hass, quad, quad_enabled)
-        cameras.append(quad)
-    async_add_entities(cameras)
-
-
-@callback
-def _async_apply_quad_option(
-    hass: HomeAssistant, quad: CgiCameraCamera, enabled: bool
-) -> None:
-    """Enable or disable a registered quad camera when the option changed.
-
-    The option wins only when it changes: a user who enables or disables the
-    entity by hand keeps that choice until the option is changed again.
-    """
-    registry = er.async_get(hass)
-    entity_id = registry.async_get_entity_id("camera", DOMAIN, quad.unique_id or "")
-    if entity_id is None or (entry := registry.async_get(entity_id)) is None:
-        return  # New: enabled_default decides.
-    applied: Mapping[str, Any] = entry.options.get(DOMAIN, {})
-    if applied.get(QUAD_OPTION_APPLIED) == enabled:
-        return
-    if enabled and entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION:
-        registry.async_update_entity(entity_id, disabled_by=None)
-    elif not enabled and entry.disabled_by is None:
-        registry.async_update_entity(
-            entity_id, disabled_by=er.RegistryEntryDisabler.INTEGRATION
-        )
-    registry.async_update_entity_options(
-        entity_id, DOMAIN, {QUAD_OPTION_APPLIED: enabled}
+        sources.append(QUAD)
+    async_add_entities(
+        CgiCameraCamera(data.coordinator, hub, source) for source in sources
     )
 
 
@@ -126,8 +92,6 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
         coordinator: CgiCameraCoordinator,
         hub: LiveStreamHub,
         source: Source,
-        *,
-        enabled_default: bool = True,
     ) -> None:
         """Initialise the camera of ``source``."""
         description = QUAD_DESCRIPTION if source == QUAD else CAMERA_DESCRIPTION
@@ -138,7 +102,6 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
         device = coordinator.device
         self._attr_brand = device.brand
         self._attr_model = device.model
-        self._attr_entity_registry_enabled_default = enabled_default
         # The quad view is named by its translation ("Quad view"); the only
         # camera of a device takes the device's name.
         if source != QUAD and device.capabilities.sources == 1:

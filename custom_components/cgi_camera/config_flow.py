@@ -1,4 +1,4 @@
-"""Config flow for CGI Camera: user, reauth, reconfigure and options."""
+"""Config flow for CGI Camera: user, reauth, reconfigure, DHCP and options."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from homeassistant.const import (
 )
 from homeassistant.core import callback
 from homeassistant.helpers import selector
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.util.network import is_ip_address
 import voluptuous as vol
 
-from . import CgiCameraConfigEntry, create_client
 from .api import (
     RESOLUTIONS,
     CameraAuthenticationError,
@@ -35,7 +37,6 @@ from .const import (
     CONF_BACKUPS_TO_KEEP,
     CONF_FRAME_RATE,
     CONF_HTTPS,
-    CONF_QUAD_CAMERA,
     CONF_SNAPSHOT_RESOLUTION,
     CONF_STREAM_RESOLUTION,
     DEFAULT_OPTIONS,
@@ -48,6 +49,7 @@ from .const import (
     MIN_FRAME_RATE,
     RESOLUTION_DEVICE_DEFAULT,
 )
+from .runtime import CgiCameraConfigEntry, create_client
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,7 +74,11 @@ def _int_selector(minimum: int, maximum: int) -> vol.All:
 _PORT_SELECTOR = _int_selector(1, 65535)
 
 
-def _connection_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+def _connection_schema(
+    defaults: Mapping[str, Any], *, password_required: bool = True
+) -> vol.Schema:
+    """Return the connection form; the password is never a default."""
+    password = vol.Required if password_required else vol.Optional
     return vol.Schema(
         {
             vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, "")): str,
@@ -86,16 +92,21 @@ def _connection_schema(defaults: Mapping[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_USERNAME, default=defaults.get(CONF_USERNAME, DEFAULT_USERNAME)
             ): str,
-            vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR,
+            password(CONF_PASSWORD): _PASSWORD_SELECTOR,
         }
     )
+
+
+# What the user step updates when it finds the device already set up.
+_CONNECTION_KEYS = (CONF_HOST, CONF_PORT, CONF_HTTPS, CONF_VERIFY_SSL)
 
 
 class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a CGI camera or video server."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    # 1.2: the "quad_camera" option is gone (async_migrate_entry drops it).
+    MINOR_VERSION = 2
 
     async def _async_test(
         self, data: Mapping[str, Any]
@@ -119,22 +130,6 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
             return None, {"base": "unknown"}
         return device, {}
 
-    @callback
-    def _async_update_and_abort(
-        self, entry: CgiCameraConfigEntry, data: Mapping[str, Any]
-    ) -> ConfigFlowResult:
-        """Store new data; the entry reloads with it.
-
-        A loaded entry reloads from its update listener when the data changed
-        (Home Assistant wants that rather than a reload from the flow while
-        an update listener exists); otherwise the flow schedules the reload.
-        """
-        changed = self.hass.config_entries.async_update_entry(entry, data=dict(data))
-        if not changed or not entry.update_listeners:
-            self.hass.config_entries.async_schedule_reload(entry.entry_id)
-        source = self.source
-        return self.async_abort(reason=f"{source}_successful")
-
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -144,11 +139,10 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
             device, errors = await self._async_test(user_input)
             if device is not None:
                 await self.async_set_unique_id(device.unique_id)
+                # Already set up: take the new way to reach it (the entry
+                # reloads if that changed) and abort already_configured.
                 self._abort_if_unique_id_configured(
-                    updates={
-                        CONF_HOST: user_input[CONF_HOST],
-                        CONF_PORT: user_input[CONF_PORT],
-                    }
+                    updates={key: user_input[key] for key in _CONNECTION_KEYS}
                 )
                 return self.async_create_entry(
                     title=device.title,
@@ -176,12 +170,12 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
-            device, errors = await self._async_test(data)
+            password = {CONF_PASSWORD: user_input[CONF_PASSWORD]}
+            device, errors = await self._async_test({**entry.data, **password})
             if device is not None:
                 await self.async_set_unique_id(device.unique_id)
                 self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
-                return self._async_update_and_abort(entry, data)
+                return self.async_update_reload_and_abort(entry, data_updates=password)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR}),
@@ -195,22 +189,53 @@ class CgiCameraConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change address or credentials of the same device."""
+        """Change address or credentials of the same device.
+
+        An empty password keeps the stored one (it is never sent to the form).
+        """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            device, errors = await self._async_test(user_input)
+            data = {
+                **user_input,
+                CONF_PASSWORD: user_input.get(CONF_PASSWORD)
+                or entry.data[CONF_PASSWORD],
+            }
+            device, errors = await self._async_test(data)
             if device is not None:
                 await self.async_set_unique_id(device.unique_id)
                 self._abort_if_unique_id_mismatch(reason="unique_id_mismatch")
-                return self._async_update_and_abort(entry, user_input)
+                return self.async_update_reload_and_abort(entry, data_updates=data)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                _connection_schema(entry.data), user_input
+                _connection_schema(entry.data, password_required=False), user_input
             ),
             errors=errors,
         )
+
+    async def async_step_dhcp(
+        self, discovery_info: DhcpServiceInfo
+    ) -> ConfigFlowResult:
+        """Follow a device that is set up to its new address.
+
+        The API announces nothing, so DHCP cannot find new devices: the
+        manifest's matcher (registered_devices) only reports MACs already in
+        the device registry, and any other MAC aborts. A known device's IP
+        address is replaced and the entry reloads; a host name is kept (the
+        name follows the device by itself). Nothing is asked of the user.
+        """
+        entry = await self.async_set_unique_id(
+            format_mac(discovery_info.macaddress), raise_on_progress=False
+        )
+        if entry is not None:
+            # Aborts already_configured; reloads the entry if its address
+            # changed, or if it is waiting to retry its setup.
+            host = str(entry.data.get(CONF_HOST, ""))
+            self._abort_if_unique_id_configured(
+                updates={CONF_HOST: discovery_info.ip} if is_ip_address(host) else None
+            )
+        return self.async_abort(reason="unknown_device")
 
     @staticmethod
     @callback
@@ -246,7 +271,6 @@ class CgiCameraOptionsFlow(OptionsFlow):
                 vol.Required(CONF_FRAME_RATE): _int_selector(
                     MIN_FRAME_RATE, MAX_FRAME_RATE
                 ),
-                vol.Required(CONF_QUAD_CAMERA): bool,
                 vol.Required(CONF_BACKUPS_TO_KEEP): _int_selector(
                     MIN_BACKUPS_TO_KEEP, MAX_BACKUPS_TO_KEEP
                 ),

@@ -11,7 +11,6 @@ CONF_HTTPS: Final = "https"
 CONF_SNAPSHOT_RESOLUTION: Final = "snapshot_resolution"
 CONF_STREAM_RESOLUTION: Final = "stream_resolution"
 CONF_FRAME_RATE: Final = "frame_rate"
-CONF_QUAD_CAMERA: Final = "quad_camera"
 CONF_BACKUPS_TO_KEEP: Final = "backups_to_keep"
 
 # "default" leaves the choice to the device's own configuration.
@@ -30,7 +29,6 @@ DEFAULT_OPTIONS: Final = {
     CONF_SNAPSHOT_RESOLUTION: RESOLUTION_DEVICE_DEFAULT,
     CONF_STREAM_RESOLUTION: RESOLUTION_DEVICE_DEFAULT,
     CONF_FRAME_RATE: DEFAULT_FRAME_RATE,
-    CONF_QUAD_CAMERA: False,
     CONF_BACKUPS_TO_KEEP: DEFAULT_BACKUPS_TO_KEEP,
 }
 

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Coroutine
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import logging
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import (
     CameraAuthenticationError,
     CameraClient,
+    CameraConnectionError,
     CameraError,
     CameraNotFoundError,
     DeviceInfo,
     IoEvent,
+    PtzPosition,
     StorageDisk,
 )
 from .const import (
@@ -35,13 +39,30 @@ from .const import (
 )
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
 # A monitor stream that stayed up this long counts as healthy: the next
 # reconnect starts again at the first backoff step.
 HEALTHY_STREAM_SECONDS = 60.0
+
+# An optional part of the poll: the video signal of every source (VIDEO, video
+# servers) or the position of one PTZ source (its number). A part is polled
+# only while an enabled entity shows it (CgiCameraCoordinator.async_want).
+VIDEO: Final = "video"
+type Part = Literal["video"] | int
+
+# Reads of a part between polls (after a PTZ command) are at most this often,
+# as Home Assistant's own refresh requests.
+PART_REFRESH_COOLDOWN = 10.0
+
+
+def _name(part: Part) -> str:
+    """Name a part in log messages."""
+    if isinstance(part, int):
+        return f"PTZ position of source {part}"
+    return "video status"
 
 
 def default_backoff(attempt: int) -> float:
@@ -105,10 +126,28 @@ class StorageState:
 
 @dataclass(slots=True)
 class CgiCameraData:
-    """What the coordinator polls."""
+    """What the coordinator polls.
+
+    ``video`` and ``ptz_positions`` hold the wanted parts only; a part whose
+    request failed is left out, so only its own entities are unavailable.
+    """
 
     outputs: dict[int, bool] = field(default_factory=dict)
     storage: StorageState | None = None
+    # Video servers: whether each source has a video signal.
+    video: dict[int, bool] = field(default_factory=dict)
+    # PTZ source -> its position.
+    ptz_positions: dict[int, PtzPosition] = field(default_factory=dict)
+
+
+def copy_part(source: CgiCameraData, target: CgiCameraData, part: Part) -> None:
+    """Put ``source``'s value of ``part`` into ``target`` (or its absence)."""
+    if not isinstance(part, int):
+        target.video = source.video
+    elif (position := source.ptz_positions.get(part)) is None:
+        target.ptz_positions.pop(part, None)
+    else:
+        target.ptz_positions[part] = position
 
 
 @dataclass(slots=True)
@@ -129,7 +168,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     """Own every request to one device.
 
     * polls what the device does not push: relays every minute, the SD card
-      every fifth poll;
+      every fifth poll, and in the same poll the parts enabled entities want
+      (the video signal of a video server, PTZ positions);
     * holds ``io/input.cgi?monitor=...`` open in a background task of the
       config entry and reconnects it with backoff;
     * re-reads the inputs with ``check`` after every (re)connect.
@@ -178,6 +218,24 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self.recordings_wanted = 0
         # Polls left before the SD card is read again (0: at the next poll).
         self._polls_until_storage = 0
+        # Video servers (several sources) tell which sources have video.
+        self.video_sources: tuple[int, ...] = (
+            tuple(range(1, caps.sources + 1)) if caps.sources > 1 else ()
+        )
+        # Part -> how many enabled entities show it (async_want).
+        self._wanted: Counter[Part] = Counter()
+        # Parts whose last read failed (logged once, and once when back).
+        self._failed_parts: set[Part] = set()
+        self._first_read_lock = asyncio.Lock()
+        # Parts to re-read before the next poll (after a PTZ command).
+        self._due: set[Part] = set()
+        self._part_refresh: Debouncer[Coroutine[Any, Any, None]] = Debouncer(
+            hass,
+            _LOGGER,
+            cooldown=PART_REFRESH_COOLDOWN,
+            immediate=True,
+            function=self._async_read_due_parts,
+        )
 
     @property
     def identity(self) -> str:
@@ -187,22 +245,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     # ------------------------------------------------------------------ polling
 
     async def _async_update_data(self) -> CgiCameraData:
-        """Poll relays (one check request) and, with an SD card, its status.
-
-        A poll that would send nothing sends one cheap request instead, so a
-        device that stops answering goes unavailable whatever it has.
-        """
-        data = CgiCameraData()
+        """Poll what is due; a 401 starts reauth, other errors fail the poll."""
         try:
-            asked = False
-            if self.output_ports:
-                data.outputs = await self.client.output_states(self.output_ports)
-                asked = True
-            if self.device.capabilities.sd_card:
-                data.storage, read = await self._async_storage_for_poll()
-                asked = asked or read
-            if not asked:
-                await self.client.ping()
+            data = await self._async_poll()
         except CameraAuthenticationError as err:
             self.push.auth_failed = True
             raise ConfigEntryAuthFailed(
@@ -220,6 +265,150 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             # The device answers again: skip the rest of the stream's backoff.
             self._wake.set()
         return data
+
+    async def _async_poll(self) -> CgiCameraData:
+        """Poll relays (one check request), the SD card when due, wanted parts.
+
+        A poll that would send nothing sends one cheap request instead, so a
+        device that stops answering goes unavailable whatever it has.
+        """
+        data = CgiCameraData()
+        sent = False
+        if self.output_ports:
+            data.outputs = await self.client.output_states(self.output_ports)
+            sent = True
+        if self.device.capabilities.sd_card:
+            data.storage, read = await self._async_storage_for_poll()
+            sent = sent or read
+        parts = list(self._wanted)
+        for part in parts:
+            await self._async_poll_part(data, part, first=not sent)
+            sent = True
+        if not sent:
+            await self.client.ping()
+        for part in self._wanted.keys() - parts:
+            copy_part(self.data, data, part)  # wanted meanwhile, read already
+        return data
+
+    async def _async_poll_part(
+        self, data: CgiCameraData, part: Part, *, first: bool
+    ) -> None:
+        """Read ``part`` into ``data``; when it fails, only its entities do.
+
+        A 401 fails the poll (reauth), and so does a transport error on the
+        poll's ``first`` request: then the device is away.
+        """
+        try:
+            await self._async_read_part(data, part)
+        except CameraAuthenticationError:
+            raise
+        except CameraConnectionError as err:
+            if first:
+                raise
+            self._part_failed(part, err)
+        except CameraError as err:
+            self._part_failed(part, err)
+        else:
+            self._part_read(part)
+
+    async def _async_read_part(self, data: CgiCameraData, part: Part) -> None:
+        """Read ``part`` into ``data`` with one request."""
+        if not isinstance(part, int):
+            data.video = await self.client.video_status(self.video_sources)
+            return
+        # camera= only on devices with several sources (as ptz.camera_arg).
+        camera = part if self.video_sources else None
+        data.ptz_positions[part] = await self.client.ptz_position(camera=camera)
+
+    def _part_failed(self, part: Part, err: CameraError) -> None:
+        if part not in self._failed_parts:
+            self._failed_parts.add(part)
+            _LOGGER.info(
+                "Cannot read the %s of %s: %s", _name(part), self.identity, err
+            )
+
+    def _part_read(self, part: Part) -> None:
+        if part in self._failed_parts:
+            self._failed_parts.discard(part)
+            _LOGGER.info("The %s of %s can be read again", _name(part), self.identity)
+
+    # ------------------------------------------------------ parts entities want
+
+    @callback
+    def async_want(self, part: Part) -> CALLBACK_TYPE:
+        """Poll ``part`` until the returned callback is called.
+
+        Entities that show a part call this when added to Home Assistant: a
+        part no enabled entity shows costs no request.
+        """
+        self._wanted[part] += 1
+
+        @callback
+        def release() -> None:
+            self._wanted[part] -= 1
+            if not self._wanted[part]:
+                del self._wanted[part]
+
+        return release
+
+    def wants(self, part: Part) -> bool:
+        """Return whether an enabled entity shows ``part``."""
+        return part in self._wanted
+
+    async def async_read_part_once(self, part: Part) -> None:
+        """Read a newly wanted part now, unless it was read already.
+
+        Its entities need not wait for the next poll; the other entities
+        showing the same part find it read.
+        """
+        async with self._first_read_lock:
+            if self._has_part(part) or part in self._failed_parts:
+                return
+            await self._async_read_and_show(part)
+
+    def _has_part(self, part: Part) -> bool:
+        if isinstance(part, int):
+            return part in self.data.ptz_positions
+        return bool(self.data.video)
+
+    @callback
+    def async_refresh_part_soon(self, part: Part) -> None:
+        """Re-read ``part`` soon (debounced), e.g. after a PTZ command."""
+        self._due.add(part)
+        self.config_entry.async_create_task(
+            self.hass, self._part_refresh.async_call(), f"{DOMAIN} {_name(part)}"
+        )
+
+    async def _async_read_due_parts(self) -> None:
+        """Re-read the due parts that are still wanted, one at a time."""
+        while self._due:
+            part = self._due.pop()
+            if self.wants(part):
+                await self._async_read_and_show(part)
+
+    async def _async_read_and_show(self, part: Part) -> None:
+        """Read one part between polls and show it; the rest stays as polled.
+
+        Any error, a 401 too, only makes the part's entities unavailable:
+        the next poll tells what the device as a whole does.
+        """
+        read = CgiCameraData()
+        try:
+            await self._async_read_part(read, part)
+        except CameraError as err:
+            self._part_failed(part, err)
+        else:
+            self._part_read(part)
+        data = self.data
+        shown = replace(data, ptz_positions=dict(data.ptz_positions))
+        copy_part(read, shown, part)
+        self.data = shown
+        self.async_update_listeners()
+
+    async def async_shutdown(self) -> None:
+        """Stop polling and cancel pending part reads."""
+        await super().async_shutdown()
+        self._part_refresh.async_shutdown()
 
     async def async_refresh_storage(self) -> None:
         """Read the SD card now, e.g. after mounting or formatting it."""
@@ -270,7 +459,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     def async_set_outputs(self, outputs: dict[int, bool]) -> None:
         """Store relay states confirmed by the device and notify entities."""
         merged = {**self.data.outputs, **outputs}
-        self.async_set_updated_data(CgiCameraData(merged, self.data.storage))
+        self.async_set_updated_data(replace(self.data, outputs=merged))
 
     # --------------------------------------------------------------- push side
 
@@ -335,7 +524,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             except CameraError as err:
                 self._async_stream_lost(str(err) or type(err).__name__)
             except Exception as err:
-                _LOGGER.warning("Unexpected error in the input monitor: %r", err)
+                _LOGGER.exception("Unexpected error in the input monitor")
                 self._async_stream_lost(repr(err))
             else:
                 self._async_stream_lost("stream ended")

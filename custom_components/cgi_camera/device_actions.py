@@ -1,8 +1,10 @@
 """The device's actions: parameters, OSD, clock, storage, restore, factory default.
 
-They target a device (``device_id``) or a config entry (``config_entry_id``)
-and are admin-only: they change (or, for ``get_parameters``, read) the
-device's configuration.
+Each targets one loaded config entry of the integration (``config_entry_id``,
+required) and is registered admin-only with Home Assistant's helper: they
+change (or, for ``get_parameters``, read) the device's configuration, and
+a device has no entity whose permissions Home Assistant could check.
+Automations and scripts run without a user, and may call them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import stat
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -25,18 +26,20 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import VolDictType
 import voluptuous as vol
 
-from .action_support import async_check_user, camera_error, invalid, text, validate
+from .action_support import ActionSchema, camera_error, invalid, text
 from .api import CameraClient, CameraError
 from .backup import backup_folder
+from .compat import async_register_admin_service
 from .const import DOMAIN, SD_DISK_ID
-from .diagnostics import redact_params
+from .redact import Redactor
 from .repairs import async_sync_time
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -58,9 +61,6 @@ _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$")
 _PARAM_PATTERN = re.compile(r"^[A-Za-z*][A-Za-z0-9_*]*(?:\.[A-Za-z0-9_*]+)*$")
 _DISK_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _RECORDING_ID = re.compile(r"^[A-Za-z0-9_-]+$")
-# Values of secret parameters are never returned (diagnostics redact more:
-# user lists, tokens, MAC and serial).
-_SECRET = re.compile(r"pass|pwd|secret|key", re.IGNORECASE)
 MAX_PARAMETERS = 200
 MAX_VALUE_LENGTH = 1024
 MAX_OSD_LENGTH = 128
@@ -71,45 +71,64 @@ MAX_BACKUP_BYTES = 64 * 1024 * 1024
 # ------------------------------------------------------------------ values
 
 
-def _param_values(value: Any) -> dict[str, str]:
-    """``{name: value}``; booleans become yes/no (YAML reads yes as true)."""
-    if not isinstance(value, dict) or not value:
-        raise vol.Invalid("expected a mapping of parameter names to values")
-    if len(value) > MAX_PARAMETERS:
-        raise vol.Invalid(f"more than {MAX_PARAMETERS} parameters")
-    result: dict[str, str] = {}
-    for name, raw in value.items():
-        if not isinstance(name, str) or not _PARAM_NAME.match(name):
-            raise vol.Invalid(f"not a parameter name: {str(name)[:60]!r}")
-        if isinstance(raw, bool):
-            item = "yes" if raw else "no"
-        elif isinstance(raw, str | int | float):
-            item = str(raw)
-        else:
-            raise vol.Invalid(f"{name}: expected a text or number")
-        if len(item) > MAX_VALUE_LENGTH or any(
-            ord(char) < 32 or char == "\x7f" for char in item
-        ):
-            # Newlines would add lines to param.cgi's answers; NUL and other
-            # control characters are cut or mangled by the device's CGI.
-            raise vol.Invalid(f"{name}: not a one-line value")
-        result[name] = item
-    return result
+def _param_name(name: Any) -> str:
+    if not isinstance(name, str) or not _PARAM_NAME.match(name):
+        raise vol.Invalid(f"not a parameter name: {str(name)[:60]!r}")
+    return name
 
 
-def _param_patterns(value: Any) -> list[str]:
-    if isinstance(value, str):  # "Image.MaxViewers, Network.HostName"
-        value = [item.strip() for item in value.split(",")]
-    items = value if isinstance(value, list) else [value]
-    if not items or len(items) > MAX_PARAMETERS:
-        raise vol.Invalid("expected 1 to 200 parameter or group names")
-    for item in items:
-        if not isinstance(item, str) or not _PARAM_PATTERN.match(item):
-            raise vol.Invalid(f"not a parameter or group name: {str(item)[:60]!r}")
-    return cast("list[str]", items)
+def _param_value(raw: Any) -> str:
+    """The value the device gets; booleans become yes/no (YAML reads yes as true)."""
+    if isinstance(raw, bool):
+        item = "yes" if raw else "no"
+    elif isinstance(raw, str | int | float):
+        item = str(raw)
+    else:
+        raise vol.Invalid("expected a text or number")
+    if len(item) > MAX_VALUE_LENGTH or any(
+        ord(char) < 32 or char == "\x7f" for char in item
+    ):
+        # Newlines would add lines to param.cgi's answers; NUL and other
+        # control characters are cut or mangled by the device's CGI.
+        raise vol.Invalid("not a one-line value")
+    return item
+
+
+# One entry of the UI's list (services.yaml: an object selector with fields).
+_PARAMETER_PAIR = vol.Schema(
+    {vol.Required("name"): _param_name, vol.Required("value"): _param_value}
+)
+
+
+def _parameter_map(value: Any) -> dict[str, Any]:
+    """``{name: value}``, also from a list of ``{name, value}`` pairs."""
+    if isinstance(value, list):
+        pairs = [_PARAMETER_PAIR(item) for item in value]
+        value = {pair["name"]: pair["value"] for pair in pairs}
+        if len(value) != len(pairs):
+            raise vol.Invalid("a parameter is given twice")
+    if not isinstance(value, dict):
+        raise vol.Invalid("expected parameter names with their values")
+    for name in value:
+        _param_name(name)
+    return value
+
+
+PARAMETER_VALUES = vol.All(
+    _parameter_map,
+    vol.Length(min=1, max=MAX_PARAMETERS),
+    {str: _param_value},
+)
+# "Image.MaxViewers, Network.HostName" or a list; groups and * patterns too.
+PARAMETER_NAMES = vol.All(
+    cv.ensure_list_csv,
+    vol.Length(min=1, max=MAX_PARAMETERS),
+    [vol.All(str, vol.Match(_PARAM_PATTERN, msg="not a parameter or group name"))],
+)
 
 
 def _osd_text(value: Any) -> str:
+    """One line of up to 128 characters; empty clears the text."""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise vol.Invalid("expected a text")
     result = str(value)
@@ -120,47 +139,22 @@ def _osd_text(value: Any) -> str:
     return result
 
 
-def _matching(pattern: re.Pattern[str], what: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        result = text(value)
-        if not pattern.match(result):
-            raise vol.Invalid(f"not a valid {what}")
-        return result
-
-    return check
-
-
-_DISK = vol.Optional(ATTR_DISK_ID, default=SD_DISK_ID)
-_CONFIRM = vol.Optional(ATTR_CONFIRM, default=False)
+DISK_FIELD: VolDictType = {
+    vol.Optional(ATTR_DISK_ID, default=SD_DISK_ID): vol.All(
+        text, vol.Match(_DISK_ID, msg="not a valid disk id")
+    )
+}
+CONFIRM_FIELD: VolDictType = {vol.Optional(ATTR_CONFIRM, default=False): cv.boolean}
 
 
 # ----------------------------------------------------------------- targets
 
 
-def resolve_entry(hass: HomeAssistant, data: dict[str, Any]) -> CgiCameraConfigEntry:
-    """Return the loaded config entry of the targeted device."""
-    device_id = data.get(ATTR_DEVICE_ID)
-    entry_id = data.get(ATTR_CONFIG_ENTRY_ID)
-    entry = None
-    if device_id is not None:
-        device = dr.async_get(hass).async_get(device_id)
-        entries = [
-            e
-            for e in (
-                hass.config_entries.async_get_entry(eid)
-                for eid in (device.config_entries if device else ())
-            )
-            if e is not None and e.domain == DOMAIN
-        ]
-        if not entries:
-            raise invalid("device_not_found", device_id=device_id)
-        entry = entries[0]
-    elif entry_id is not None:
-        entry = hass.config_entries.async_get_entry(entry_id)
-        if entry is None or entry.domain != DOMAIN:
-            raise invalid("entry_not_found", config_entry_id=entry_id)
-    else:
-        raise invalid("no_device")
+def resolve_entry(hass: HomeAssistant, entry_id: str) -> CgiCameraConfigEntry:
+    """Return the config entry ``entry_id``: one of ours, loaded."""
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise invalid("entry_not_found", config_entry_id=entry_id)
     if entry.state is not ConfigEntryState.LOADED:
         raise invalid("entry_not_loaded", name=entry.title)
     return cast("CgiCameraConfigEntry", entry)
@@ -189,7 +183,9 @@ async def _get_parameters(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> ServiceResponse:
     values = await entry.runtime_data.client.list_params(data.get(ATTR_PARAMETERS))
-    return {ATTR_PARAMETERS: cast("dict[str, Any]", redact_params(values, _SECRET))}
+    # What diagnostics hide (redact.py): secrets, addresses, host and user names.
+    redacted = Redactor.for_entry(entry, values).params(values)
+    return {ATTR_PARAMETERS: cast("dict[str, Any]", redacted)}
 
 
 async def _set_osd_text(
@@ -307,12 +303,17 @@ type DeviceRunner = Callable[
 ]
 
 
+def _schema(fields: VolDictType) -> ActionSchema:
+    """The registered schema: the required config entry and ``fields``."""
+    return ActionSchema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, **fields})
+
+
 @dataclass(frozen=True, slots=True)
 class DeviceService:
-    """One device action."""
+    """One device action: its registered schema and what it does."""
 
     name: str
-    fields: dict[vol.Marker, Any]
+    schema: ActionSchema
     run: DeviceRunner
     error_key: str
     response: SupportsResponse = SupportsResponse.NONE
@@ -321,89 +322,85 @@ class DeviceService:
 SERVICES: tuple[DeviceService, ...] = (
     DeviceService(
         "set_parameters",
-        {vol.Required(ATTR_PARAMETERS): _param_values},
+        _schema({vol.Required(ATTR_PARAMETERS): PARAMETER_VALUES}),
         _set_parameters,
         "set_parameters_failed",
     ),
     DeviceService(
         "get_parameters",
-        {vol.Optional(ATTR_PARAMETERS): _param_patterns},
+        _schema({vol.Optional(ATTR_PARAMETERS): PARAMETER_NAMES}),
         _get_parameters,
         "get_parameters_failed",
         SupportsResponse.ONLY,
     ),
     DeviceService(
         "set_osd_text",
-        {
-            vol.Optional(ATTR_TEXT): _osd_text,
-            vol.Optional(ATTR_TEXT_ENABLED): cv.boolean,
-            vol.Optional(ATTR_DATE): cv.boolean,
-            vol.Optional(ATTR_CLOCK): cv.boolean,
-            vol.Optional(ATTR_COMMIT, default=False): cv.boolean,
-        },
+        _schema(
+            {
+                vol.Optional(ATTR_TEXT): _osd_text,
+                vol.Optional(ATTR_TEXT_ENABLED): cv.boolean,
+                vol.Optional(ATTR_DATE): cv.boolean,
+                vol.Optional(ATTR_CLOCK): cv.boolean,
+                vol.Optional(ATTR_COMMIT, default=False): cv.boolean,
+            }
+        ),
         _set_osd_text,
         "set_osd_failed",
     ),
-    DeviceService("sync_time", {}, _sync_time, "sync_time_failed"),
+    DeviceService("sync_time", _schema({}), _sync_time, "sync_time_failed"),
     DeviceService(
-        "storage_mount",
-        {_DISK: _matching(_DISK_ID, "disk id")},
-        _storage_mount,
-        "storage_failed",
+        "storage_mount", _schema(DISK_FIELD), _storage_mount, "storage_failed"
     ),
     DeviceService(
-        "storage_unmount",
-        {_DISK: _matching(_DISK_ID, "disk id")},
-        _storage_unmount,
-        "storage_failed",
+        "storage_unmount", _schema(DISK_FIELD), _storage_unmount, "storage_failed"
     ),
     DeviceService(
         "storage_format",
-        {_DISK: _matching(_DISK_ID, "disk id"), _CONFIRM: cv.boolean},
+        _schema({**DISK_FIELD, **CONFIRM_FIELD}),
         _storage_format,
         "storage_failed",
     ),
     DeviceService(
         "storage_remove_recording",
-        {
-            vol.Required(ATTR_RECORDING_ID): _matching(_RECORDING_ID, "recording id"),
-            _CONFIRM: cv.boolean,
-        },
+        _schema(
+            {
+                vol.Required(ATTR_RECORDING_ID): vol.All(
+                    text, vol.Match(_RECORDING_ID, msg="not a valid recording id")
+                ),
+                **CONFIRM_FIELD,
+            }
+        ),
         _storage_remove_recording,
         "storage_failed",
     ),
     DeviceService(
         "restore_backup",
-        {vol.Required(ATTR_FILE): text},
+        _schema({vol.Required(ATTR_FILE): text}),
         _restore_backup,
         "restore_failed",
     ),
     DeviceService(
         "factory_default",
-        {
-            vol.Optional(ATTR_MODE, default="soft"): vol.In(["soft", "hard"]),
-            _CONFIRM: cv.boolean,
-        },
+        _schema(
+            {
+                vol.Optional(ATTR_MODE, default="soft"): vol.In(["soft", "hard"]),
+                **CONFIRM_FIELD,
+            }
+        ),
         _factory_default,
         "factory_default_failed",
     ),
 )
 
-_TARGET_FIELDS: dict[vol.Marker, Any] = {
-    vol.Optional(ATTR_DEVICE_ID): cv.string,
-    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-}
-
 
 def _make_handler(
     hass: HomeAssistant, service: DeviceService
 ) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
-    inner = vol.Schema({**_TARGET_FIELDS, **service.fields})
+    """Return the action of ``service``; Home Assistant validated the call."""
 
     async def handle(call: ServiceCall) -> ServiceResponse:
-        await async_check_user(hass, call, admin=True)
-        data = validate(inner, call.data)
-        entry = resolve_entry(hass, data)
+        data = dict(call.data)
+        entry = resolve_entry(hass, data[ATTR_CONFIG_ENTRY_ID])
         try:
             result = await service.run(hass, entry, data)
         except CameraError as err:
@@ -415,18 +412,13 @@ def _make_handler(
 
 @callback
 def async_setup_device_services(hass: HomeAssistant) -> None:
-    """Register the device actions (from async_setup)."""
+    """Register the device actions (from async_setup), admin-only."""
     for service in SERVICES:
-        outer = vol.Schema(
-            {
-                vol.Optional(str(key)): object
-                for key in (*_TARGET_FIELDS, *service.fields)
-            }
-        )
-        hass.services.async_register(
+        async_register_admin_service(
+            hass,
             DOMAIN,
             service.name,
             _make_handler(hass, service),
-            outer,
+            service.schema,
             supports_response=service.response,
         )

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .api import CameraError
+from .redact import Redactor
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 TO_REDACT_ENTRY = {CONF_PASSWORD, CONF_USERNAME, CONF_HOST}
 TO_REDACT_DEVICE = {"mac", "serial", "unique_id"}
-REDACTED = "**REDACTED**"
-# Parameters whose name says they are secret, user lists, and the identifiers
-# the device info redacts too (MAC, serial).
-_SECRET = re.compile(
-    r"(password|passwd|pwd|secret|key|user|token|community|macaddress|serialnumber)",
-    re.I,
-)
 
 
 def _jsonable(value: Any) -> Any:
@@ -38,29 +31,21 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def redact_params(
-    params: dict[str, str], secret: re.Pattern[str] = _SECRET
-) -> dict[str, str]:
-    """Redact every parameter whose name ``secret`` marks as secret."""
-    return {
-        name: REDACTED if secret.search(name) and value else value
-        for name, value in params.items()
-    }
-
-
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: CgiCameraConfigEntry
 ) -> dict[str, Any]:
-    """Return diagnostics for a config entry."""
+    """Return diagnostics for a config entry (no secret, address or host name)."""
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
+    error: str | None = None
     try:
-        params: dict[str, Any] = redact_params(await runtime.client.list_params())
+        values = await runtime.client.list_params()
     except CameraError as err:
-        params = {"error": type(err).__name__}
+        values, error = {}, type(err).__name__
+    redactor = Redactor.for_entry(entry, values)
     device = _jsonable(asdict(runtime.device))
     data = coordinator.data
-    return {
+    result = {
         "entry": {
             "title": entry.title,
             "data": async_redact_data(dict(entry.data), TO_REDACT_ENTRY),
@@ -68,7 +53,7 @@ async def async_get_config_entry_diagnostics(
         },
         "device": async_redact_data(device, TO_REDACT_DEVICE),
         "capabilities": device["capabilities"],
-        "parameters": params,
+        "parameters": {"error": error} if error else redactor.params(values),
         "coordinator": {
             **coordinator.diagnostics(),
             "outputs": dict(data.outputs) if data else None,
@@ -77,3 +62,5 @@ async def async_get_config_entry_diagnostics(
             else None,
         },
     }
+    # Free texts (error texts, names) may hold an address or a host name too.
+    return cast("dict[str, Any]", redactor.data(result))

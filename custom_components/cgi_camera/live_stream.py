@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 
-from .api import CameraBusyError, CameraClient, CameraError
+from .api import CameraBusyError, CameraClient, CameraError, transport_details
 from .const import (
     CONF_FRAME_RATE,
     CONF_STREAM_RESOLUTION,
@@ -40,7 +40,7 @@ from .const import (
 )
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -266,8 +266,16 @@ class SourceStream:
                 finally:
                     await frames.aclose()
         except CameraError as err:
-            _LOGGER.debug("Live stream of source %s failed: %s", self.source, err)
+            _LOGGER.debug(
+                "Live stream of source %s failed: %s%s",
+                self.source,
+                err,
+                transport_details(err),
+            )
             error = err
+        except Exception:
+            # A bug: its traceback, and the viewers' responses end.
+            _LOGGER.exception("Unexpected error in the live stream of %s", self.source)
         finally:
             if not run.done:
                 run.finish(error)

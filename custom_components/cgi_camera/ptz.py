@@ -28,18 +28,18 @@ from homeassistant.core import (
 )
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.typing import VolSchemaType
+from homeassistant.helpers.typing import VolDictType
 import voluptuous as vol
 
 from .action_support import (
-    async_check_user,
+    ActionSchema,
     camera_error,
     check_range,
+    in_range,
     integer,
     invalid,
     number,
     text,
-    validate,
 )
 from .api import CameraClient, CameraError, ImageSize, PtzInfo, PtzPreset
 from .api.ptz import (
@@ -57,8 +57,8 @@ from .compat import async_register_platform_entity_service
 from .const import DOMAIN
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry, CgiCameraRuntimeData
     from .camera import CgiCameraCamera
+    from .runtime import CgiCameraConfigEntry, CgiCameraRuntimeData
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -261,38 +261,6 @@ async def async_require(target: PtzTarget, commands: Iterable[str]) -> None:
 
 
 # ------------------------------------------------------------------ checks
-
-
-def _check_axes(
-    data: dict[str, Any],
-    pan_tilt: tuple[float, float],
-    lens: tuple[float, float],
-    pan: tuple[float, float] | None = None,
-) -> None:
-    given = [axis for axis in AXES if data.get(axis) is not None]
-    if not given:
-        raise invalid("ptz_nothing_to_do", fields=", ".join(AXES))
-    for axis in given:
-        if axis == ATTR_PAN:
-            bounds = pan or pan_tilt
-        elif axis == ATTR_TILT:
-            bounds = pan_tilt
-        else:
-            bounds = lens
-        check_range(axis, data[axis], *bounds)
-
-
-def _preset_value(value: int | str) -> int | str:
-    """Preset numbers as int (``3``, ``"3"``), names as text."""
-    if isinstance(value, int):
-        return value
-    return int(value) if value.isdigit() else value
-
-
-def _check_preset(data: dict[str, Any]) -> None:
-    preset = _preset_value(data[ATTR_PRESET])
-    if isinstance(preset, int):
-        check_range(ATTR_PRESET, preset, *PRESET_NUMBER_RANGE)
 
 
 def _known_preset(target: PtzTarget, value: int | str) -> int | str:
@@ -500,107 +468,118 @@ type Runner = Callable[[PtzTarget, dict[str, Any]], Awaitable[None]]
 
 @dataclass(frozen=True, slots=True)
 class PtzService:
-    """One PTZ action: its fields, checks and what it does per target."""
+    """One PTZ action: its registered schema and what it does per target."""
 
     name: str
-    schema: vol.Schema
+    schema: ActionSchema
     run: Runner
-    check: Callable[[dict[str, Any]], None] | None = None
     admin: bool = False
-    fields: tuple[str, ...] = ()
 
 
-def _axes_schema(lens: Callable[[Any], Any]) -> vol.Schema:
-    return vol.Schema(
-        {
-            vol.Optional(ATTR_PAN): number,
-            vol.Optional(ATTR_TILT): number,
-            vol.Optional(ATTR_ZOOM): lens,
-            vol.Optional(ATTR_FOCUS): lens,
-            vol.Optional(ATTR_IRIS): lens,
-        }
-    )
+def _schema(
+    fields: VolDictType, *checks: Callable[[dict[str, Any]], dict[str, Any]]
+) -> ActionSchema:
+    """The registered schema: the target and ``fields``, then ``checks``."""
+    return ActionSchema(vol.All(cv.make_entity_service_schema(fields), *checks))
+
+
+def _ranged(coerce: Callable[[Any], float], bounds: tuple[float, float]) -> vol.All:
+    """A number (coerced by ``coerce``) within ``bounds``."""
+    return vol.All(coerce, in_range(*bounds))
+
+
+def _axes(
+    pan: tuple[float, float],
+    tilt: tuple[float, float],
+    lens: tuple[float, float],
+    pan_tilt: Callable[[Any], float] = number,
+) -> VolDictType:
+    """Optional pan and tilt (``pan_tilt``) and whole zoom, focus and iris."""
+    return {
+        vol.Optional(ATTR_PAN): _ranged(pan_tilt, pan),
+        vol.Optional(ATTR_TILT): _ranged(pan_tilt, tilt),
+        vol.Optional(ATTR_ZOOM): _ranged(integer, lens),
+        vol.Optional(ATTR_FOCUS): _ranged(integer, lens),
+        vol.Optional(ATTR_IRIS): _ranged(integer, lens),
+    }
 
 
 def _given(data: dict[str, Any]) -> dict[str, Any]:
-    return {axis: data[axis] for axis in AXES if data.get(axis) is not None}
+    """The axes of a (validated) call."""
+    return {axis: data[axis] for axis in AXES if axis in data}
 
 
-def _check_move(data: dict[str, Any]) -> None:
-    if data[ATTR_DIRECTION] not in MOVES:
-        raise invalid(
-            "ptz_invalid_direction",
-            direction=data[ATTR_DIRECTION],
-            choices=", ".join(MOVES),
-        )
+def _some_axis(data: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a move without any axis."""
+    if not _given(data):
+        raise invalid("ptz_nothing_to_do", fields=", ".join(AXES))
+    return data
 
 
-def _check_continuous(data: dict[str, Any]) -> None:
-    _check_axes(data, CONTINUOUS_RANGE, CONTINUOUS_RANGE)
-    if (duration := data.get(ATTR_DURATION)) is not None:
-        check_range(ATTR_DURATION, duration, MIN_DURATION, MAX_DURATION)
+_PRESET_NUMBER = in_range(*PRESET_NUMBER_RANGE)
 
 
-def _check_center(data: dict[str, Any]) -> None:
-    check_range(ATTR_X, data[ATTR_X], *IMAGE_COORDINATE_RANGE)
-    check_range(ATTR_Y, data[ATTR_Y], *IMAGE_COORDINATE_RANGE)
-    if (zoom := data.get(ATTR_ZOOM)) is not None:
-        check_range(ATTR_ZOOM, zoom, *AREAZOOM_RANGE)
-    for key in (ATTR_IMAGE_WIDTH, ATTR_IMAGE_HEIGHT):
-        if (size := data.get(key)) is not None:
-            check_range(key, size, *IMAGE_SIZE_RANGE)
-
-
-def _preset_field(value: Any) -> int | str:
+def _preset(value: Any) -> int | str:
+    """A preset name, or a preset number (``3``, ``"3"``) in its range."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return text(value)
+        return int(_PRESET_NUMBER(value))
+    name = text(value)
+    return int(_PRESET_NUMBER(int(name))) if name.isdecimal() else name
 
+
+_DIRECTION = vol.All(cv.string, vol.Strip, vol.Lower, vol.In(MOVES))
+_PRESET_FIELD: VolDictType = {vol.Required(ATTR_PRESET): _preset}
+_ENABLED_FIELD: VolDictType = {vol.Required(ATTR_ENABLED): cv.boolean}
 
 SERVICES: tuple[PtzService, ...] = (
     PtzService(
         "ptz_move",
-        vol.Schema({vol.Required(ATTR_DIRECTION): vol.All(text, str.lower)}),
+        _schema({vol.Required(ATTR_DIRECTION): _DIRECTION}),
         lambda t, d: async_move(t, d[ATTR_DIRECTION]),
-        _check_move,
     ),
     PtzService(
         "ptz_absolute",
-        _axes_schema(integer),
+        _schema(_axes(PAN_RANGE, TILT_RANGE, ABSOLUTE_LENS_RANGE), _some_axis),
         lambda t, d: async_absolute(t, _given(d)),
-        lambda d: _check_axes(d, TILT_RANGE, ABSOLUTE_LENS_RANGE, PAN_RANGE),
     ),
     PtzService(
         "ptz_relative",
-        _axes_schema(integer),
+        _schema(
+            _axes(
+                RELATIVE_PAN_TILT_RANGE, RELATIVE_PAN_TILT_RANGE, RELATIVE_LENS_RANGE
+            ),
+            _some_axis,
+        ),
         lambda t, d: async_relative(t, _given(d)),
-        lambda d: _check_axes(d, RELATIVE_PAN_TILT_RANGE, RELATIVE_LENS_RANGE),
     ),
     PtzService(
         "ptz_continuous",
-        vol.Schema(
+        _schema(
             {
-                vol.Optional(ATTR_PAN): integer,
-                vol.Optional(ATTR_TILT): integer,
-                vol.Optional(ATTR_ZOOM): integer,
-                vol.Optional(ATTR_FOCUS): integer,
-                vol.Optional(ATTR_IRIS): integer,
-                vol.Optional(ATTR_DURATION): number,
-            }
+                **_axes(
+                    CONTINUOUS_RANGE,
+                    CONTINUOUS_RANGE,
+                    CONTINUOUS_RANGE,
+                    pan_tilt=integer,
+                ),
+                vol.Optional(ATTR_DURATION): _ranged(
+                    number, (MIN_DURATION, MAX_DURATION)
+                ),
+            },
+            _some_axis,
         ),
         lambda t, d: async_continuous(t, _given(d), d.get(ATTR_DURATION)),
-        _check_continuous,
     ),
-    PtzService("ptz_stop", vol.Schema({}), lambda t, d: async_stop(t)),
+    PtzService("ptz_stop", _schema({}), lambda t, d: async_stop(t)),
     PtzService(
         "ptz_center",
-        vol.Schema(
+        _schema(
             {
-                vol.Required(ATTR_X): integer,
-                vol.Required(ATTR_Y): integer,
-                vol.Optional(ATTR_ZOOM): integer,
-                vol.Optional(ATTR_IMAGE_WIDTH): integer,
-                vol.Optional(ATTR_IMAGE_HEIGHT): integer,
+                vol.Required(ATTR_X): _ranged(integer, IMAGE_COORDINATE_RANGE),
+                vol.Required(ATTR_Y): _ranged(integer, IMAGE_COORDINATE_RANGE),
+                vol.Optional(ATTR_ZOOM): _ranged(integer, AREAZOOM_RANGE),
+                vol.Optional(ATTR_IMAGE_WIDTH): _ranged(integer, IMAGE_SIZE_RANGE),
+                vol.Optional(ATTR_IMAGE_HEIGHT): _ranged(integer, IMAGE_SIZE_RANGE),
             }
         ),
         lambda t, d: async_center(
@@ -611,84 +590,63 @@ SERVICES: tuple[PtzService, ...] = (
             image_width=d.get(ATTR_IMAGE_WIDTH),
             image_height=d.get(ATTR_IMAGE_HEIGHT),
         ),
-        _check_center,
     ),
     PtzService(
         "ptz_goto_preset",
-        vol.Schema({vol.Required(ATTR_PRESET): _preset_field}),
-        lambda t, d: async_goto_preset(t, _preset_value(d[ATTR_PRESET])),
-        _check_preset,
+        _schema(_PRESET_FIELD),
+        lambda t, d: async_goto_preset(t, d[ATTR_PRESET]),
     ),
     PtzService(
         "ptz_set_preset",
-        vol.Schema(
-            {
-                vol.Required(ATTR_PRESET): _preset_field,
-                vol.Optional(ATTR_HOME, default=False): cv.boolean,
-            }
-        ),
-        lambda t, d: async_set_preset(t, _preset_value(d[ATTR_PRESET]), d[ATTR_HOME]),
-        _check_preset,
+        _schema({**_PRESET_FIELD, vol.Optional(ATTR_HOME, default=False): cv.boolean}),
+        lambda t, d: async_set_preset(t, d[ATTR_PRESET], d[ATTR_HOME]),
         admin=True,
     ),
     PtzService(
         "ptz_remove_preset",
-        vol.Schema({vol.Required(ATTR_PRESET): _preset_field}),
-        lambda t, d: async_remove_preset(t, _preset_value(d[ATTR_PRESET])),
-        _check_preset,
+        _schema(_PRESET_FIELD),
+        lambda t, d: async_remove_preset(t, d[ATTR_PRESET]),
         admin=True,
     ),
     PtzService(
         "ptz_set_speed",
-        vol.Schema({vol.Required(ATTR_SPEED): integer}),
+        _schema({vol.Required(ATTR_SPEED): _ranged(integer, SPEED_RANGE)}),
         lambda t, d: async_set_speed(t, d[ATTR_SPEED]),
-        lambda d: check_range(ATTR_SPEED, d[ATTR_SPEED], *SPEED_RANGE),
     ),
     PtzService(
         "ptz_autofocus",
-        vol.Schema({vol.Required(ATTR_ENABLED): cv.boolean}),
+        _schema(_ENABLED_FIELD),
         lambda t, d: async_autofocus(t, d[ATTR_ENABLED]),
     ),
     PtzService(
         "ptz_autoiris",
-        vol.Schema({vol.Required(ATTR_ENABLED): cv.boolean}),
+        _schema(_ENABLED_FIELD),
         lambda t, d: async_autoiris(t, d[ATTR_ENABLED]),
     ),
     PtzService(
         "ptz_auxiliary",
-        vol.Schema({vol.Required(ATTR_FUNCTION): text}),
+        _schema({vol.Required(ATTR_FUNCTION): text}),
         lambda t, d: async_auxiliary(t, d[ATTR_FUNCTION]),
     ),
 )
 
 
-def _outer_schema(service: PtzService) -> VolSchemaType:
-    """The registered schema: the target and the field names, any values.
-
-    Values are validated in the handler, where a wrong one becomes a
-    translated ServiceValidationError.
-    """
-    return cv.make_entity_service_schema(
-        {vol.Optional(str(key)): object for key in service.schema.schema}
-    )
-
-
 def _make_handler(
     service: PtzService,
 ) -> Callable[[CgiCameraCamera, ServiceCall], Awaitable[None]]:
-    """Return the entity action of ``service``: check, then run on the camera."""
+    """Return the entity action of ``service``: run it on the camera's source.
+
+    Home Assistant has applied ``service.schema`` (and, for admin actions,
+    checked the user) before.
+    """
 
     async def handle(entity: CgiCameraCamera, call: ServiceCall) -> None:
-        data = validate(
-            service.schema,
-            {k: v for k, v in call.data.items() if k not in cv.ENTITY_SERVICE_FIELDS},
-        )
-        if service.check is not None:
-            service.check(data)
-        if service.admin:
-            await async_check_user(entity.hass, call, admin=True)
-        target = camera_target(entity)
-        await async_run(target, service.run, data)
+        data = {
+            key: value
+            for key, value in call.data.items()
+            if key not in cv.ENTITY_SERVICE_FIELDS
+        }
+        await async_run(camera_target(entity), service.run, data)
 
     return handle
 
@@ -703,7 +661,7 @@ async def async_run(target: PtzTarget, run: Runner, data: dict[str, Any]) -> Non
 
 @callback
 def async_setup_ptz_services(hass: HomeAssistant) -> None:
-    """Register the PTZ actions (from async_setup)."""
+    """Register the PTZ actions (from async_setup); preset changes are admin-only."""
     for service in SERVICES:
         async_register_platform_entity_service(
             hass,
@@ -711,7 +669,8 @@ def async_setup_ptz_services(hass: HomeAssistant) -> None:
             service.name,
             entity_domain=Platform.CAMERA,
             func=_make_handler(service),
-            schema=_outer_schema(service),
+            schema=service.schema,
+            admin_only=service.admin,
         )
 
 

@@ -1,73 +1,24 @@
 """PTZ position sensors (pan, tilt, zoom); ``sensor.py`` adds them.
 
-They are diagnostic and disabled by default. The position is polled only
-while at least one of them is enabled, once a minute and right after every
-PTZ command of this integration.
+They are diagnostic and disabled by default. The coordinator polls the
+position of a source only while at least one of its sensors is enabled, in
+each poll and right after every PTZ command of this integration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-import logging
-from typing import cast
+from functools import partial
 
 from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
 from homeassistant.const import DEGREE, EntityCategory
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.core import callback
 
-from . import CgiCameraConfigEntry
-from .api import CameraError, PtzPosition
-from .const import DOMAIN
-from .entity import CgiCameraBaseEntity
-from .ptz import camera_arg, ptz_sources, source_translation
-
-_LOGGER = logging.getLogger(__name__)
-
-POSITION_INTERVAL = timedelta(seconds=60)
-
-
-class PtzPositionCoordinator(DataUpdateCoordinator[PtzPosition]):
-    """Polls ``query=position`` of one source, only while sensors listen."""
-
-    config_entry: CgiCameraConfigEntry
-
-    def __init__(
-        self, hass: HomeAssistant, entry: CgiCameraConfigEntry, source: int
-    ) -> None:
-        """Initialise the coordinator of ``source``."""
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN} PTZ position {source}",
-            update_interval=POSITION_INTERVAL,
-            always_update=False,
-        )
-        self.source = source
-        self.users = 0
-
-    async def _async_update_data(self) -> PtzPosition:
-        runtime = self.config_entry.runtime_data
-        try:
-            return await runtime.client.ptz_position(
-                camera=camera_arg(runtime, self.source)
-            )
-        except CameraError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
-
-    @callback
-    def async_refresh_soon(self) -> None:
-        """Refresh after a PTZ command (debounced)."""
-        self.config_entry.async_create_task(
-            self.hass, self.async_request_refresh(), f"{DOMAIN} PTZ position"
-        )
+from .api import PtzPosition
+from .entity import CgiCameraEntity
+from .ptz import ptz_sources, source_translation
+from .runtime import CgiCameraConfigEntry, CgiCameraRuntimeData
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,17 +52,14 @@ POSITION_SENSORS: tuple[PtzSensorDescription, ...] = (
 def build_ptz_sensors(entry: CgiCameraConfigEntry) -> list[SensorEntity]:
     """Return the position sensors of every PTZ source."""
     runtime = entry.runtime_data
-    sensors: list[SensorEntity] = []
-    for source in ptz_sources(runtime):
-        coordinator = PtzPositionCoordinator(runtime.coordinator.hass, entry, source)
-        sensors.extend(
-            CgiCameraPtzSensor(coordinator, description)
-            for description in POSITION_SENSORS
-        )
-    return sensors
+    return [
+        CgiCameraPtzSensor(runtime, source, description)
+        for source in ptz_sources(runtime)
+        for description in POSITION_SENSORS
+    ]
 
 
-class CgiCameraPtzSensor(CgiCameraBaseEntity, SensorEntity):
+class CgiCameraPtzSensor(CgiCameraEntity, SensorEntity):
     """One position value of one PTZ source."""
 
     entity_description: PtzSensorDescription
@@ -119,44 +67,46 @@ class CgiCameraPtzSensor(CgiCameraBaseEntity, SensorEntity):
     _attr_entity_registry_enabled_default = False
 
     def __init__(
-        self, position: PtzPositionCoordinator, description: PtzSensorDescription
+        self,
+        runtime: CgiCameraRuntimeData,
+        source: int,
+        description: PtzSensorDescription,
     ) -> None:
         """Initialise the sensor."""
-        runtime = position.config_entry.runtime_data
-        super().__init__(runtime.coordinator, description, position.source)
-        self.position = position
+        super().__init__(runtime.coordinator, description, source)
+        self.source = source
+        self._ptz = runtime.ptz.source(source)
         self._attr_translation_key, self._attr_translation_placeholders = (
-            source_translation(runtime, description.key, position.source)
+            source_translation(runtime, description.key, source)
         )
 
     async def async_added_to_hass(self) -> None:
-        """Poll the position while the sensor exists."""
+        """Have the position polled while the sensor is enabled."""
         await super().async_added_to_hass()
-        position = self.position
-        state = position.config_entry.runtime_data.ptz.source(position.source)
-        position.users += 1
-        state.position_refresh = position.async_refresh_soon
-        self.async_on_remove(position.async_add_listener(self.async_write_ha_state))
-        self.async_on_remove(self._async_release)
-        await position.async_request_refresh()
+        coordinator, source = self.coordinator, self.source
+        unwant = coordinator.async_want(source)
 
-    @callback
-    def _async_release(self) -> None:
-        position = self.position
-        position.users -= 1
-        if not position.users:
-            runtime = position.config_entry.runtime_data
-            runtime.ptz.source(position.source).position_refresh = None
+        @callback
+        def release() -> None:
+            unwant()
+            if not coordinator.wants(source):
+                self._ptz.position_refresh = None
+
+        self.async_on_remove(release)
+        # PTZ commands of this integration re-read the position (ptz._send).
+        refresh = partial(coordinator.async_refresh_part_soon, source)
+        self._ptz.position_refresh = refresh
+        await coordinator.async_read_part_once(source)
 
     @property
     def available(self) -> bool:
-        """Return whether the last position poll succeeded."""
-        return self.position.last_update_success and self.native_value is not None
+        """Return whether the last read of the position answered."""
+        return super().available and self.native_value is not None
 
     @property
     def native_value(self) -> float | None:
         """Return the value."""
-        data = cast("PtzPosition | None", self.position.data)
-        if data is None:
+        position = self.coordinator.data.ptz_positions.get(self.source)
+        if position is None:
             return None
-        return self.entity_description.value_fn(data)
+        return self.entity_description.value_fn(position)

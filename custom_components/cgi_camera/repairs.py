@@ -27,7 +27,7 @@ from .api import CameraError
 from .const import DOMAIN
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

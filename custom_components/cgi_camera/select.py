@@ -6,7 +6,6 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import CgiCameraConfigEntry
 from .coordinator import CgiCameraCoordinator
 from .entity import CgiCameraEntity
 from .ptz import (
@@ -17,6 +16,7 @@ from .ptz import (
     ptz_sources,
     source_translation,
 )
+from .runtime import CgiCameraConfigEntry
 
 # One device action at a time.
 PARALLEL_UPDATES = 1
@@ -39,7 +39,13 @@ async def async_setup_entry(
 
 
 class CgiCameraPresetSelect(CgiCameraEntity, SelectEntity):
-    """The server presets of one PTZ source."""
+    """The server presets of one PTZ source.
+
+    Unavailable while the source has no preset: a select with nothing to
+    choose would offer nothing. It becomes available when ptz_set_preset saves
+    the first preset, and unavailable again when ptz_remove_preset removes the
+    last one.
+    """
 
     _attr_current_option = None
 
@@ -62,6 +68,11 @@ class CgiCameraPresetSelect(CgiCameraEntity, SelectEntity):
                 self.source, self._async_presets_changed
             )
         )
+
+    @property
+    def available(self) -> bool:
+        """Return whether the device is reachable and has presets to choose."""
+        return super().available and bool(self._attr_options)
 
     @callback
     def _async_read_presets(self) -> None:

@@ -21,7 +21,7 @@ from .entity import CgiCameraEntity
 from .ptz_sensor import build_ptz_sensors
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 # Read-only; the coordinator does all requests.
 PARALLEL_UPDATES = 0

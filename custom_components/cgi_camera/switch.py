@@ -4,33 +4,37 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.components.switch import (
+    SwitchDeviceClass,
+    SwitchEntity,
+    SwitchEntityDescription,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-import voluptuous as vol
 
-from .action_support import check_range, integer, validate
 from .api import CameraError, PulseSequence
 from .const import (
     ATTR_COUNT,
     ATTR_OFF_MS,
     ATTR_ON_MS,
-    MAX_PULSE_COUNT,
-    MAX_PULSE_MS,
-    MIN_PULSE_COUNT,
-    MIN_PULSE_MS,
 )
 from .coordinator import CgiCameraCoordinator
 from .entity import CgiCameraEntity
 from .errors import device_error
 
 if TYPE_CHECKING:
-    from . import CgiCameraConfigEntry
+    from .runtime import CgiCameraConfigEntry
 
 # One request per relay action; the device handles one output per request.
 PARALLEL_UPDATES = 1
 
-OUTPUT_DESCRIPTION = SwitchEntityDescription(key="output", translation_key="output")
+# SWITCH, not OUTLET: an output is a relay contact (or an open-collector
+# output) that can drive a door opener, a siren or a light, not a mains socket
+# whose consumer is known. Its icons (relay contact open/closed) come from
+# icons.json.
+OUTPUT_DESCRIPTION = SwitchEntityDescription(
+    key="output", translation_key="output", device_class=SwitchDeviceClass.SWITCH
+)
 
 
 async def async_setup_entry(
@@ -43,18 +47,6 @@ async def async_setup_entry(
     async_add_entities(
         CgiCameraOutputSwitch(coordinator, port) for port in coordinator.output_ports
     )
-
-
-# Checked in the entity, not by the registered schema: Home Assistant 2025.4
-# raises a schema's vol.Invalid untranslated, and bad input must become a
-# translated ServiceValidationError before any request.
-PULSE_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_ON_MS): integer,
-        vol.Required(ATTR_OFF_MS): integer,
-        vol.Optional(ATTR_COUNT, default=1): integer,
-    }
-)
 
 
 class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):
@@ -95,16 +87,14 @@ class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):
         self.coordinator.async_set_outputs(confirmed)
 
     async def async_pulse_output(self, **data: Any) -> None:
-        """Pulse the relay: ``count`` times on for ``on_ms``, off for ``off_ms``."""
-        values = validate(PULSE_SCHEMA, data)
-        on_ms, off_ms, count = (
-            values[k] for k in (ATTR_ON_MS, ATTR_OFF_MS, ATTR_COUNT)
+        """Pulse the relay: ``count`` times on for ``on_ms``, off for ``off_ms``.
+
+        ``data`` passed the registered schema (services.PULSE_OUTPUT_SCHEMA),
+        whose ranges PulseSequence.pulses() never refuses.
+        """
+        sequence = PulseSequence.pulses(
+            data[ATTR_ON_MS], data[ATTR_OFF_MS], data[ATTR_COUNT]
         )
-        check_range(ATTR_ON_MS, on_ms, MIN_PULSE_MS, MAX_PULSE_MS)
-        check_range(ATTR_OFF_MS, off_ms, MIN_PULSE_MS, MAX_PULSE_MS)
-        check_range(ATTR_COUNT, count, MIN_PULSE_COUNT, MAX_PULSE_COUNT)
-        # Within these ranges PulseSequence.pulses() cannot refuse.
-        sequence = PulseSequence.pulses(on_ms, off_ms, count)
         client = self.coordinator.client
         try:
             await client.pulse_output(self.port, sequence)

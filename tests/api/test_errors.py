@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 import gc
 import logging
+from pathlib import Path
+import re
 import weakref
 
 import aiohttp
@@ -23,7 +25,9 @@ from custom_components.cgi_camera.api import (
     CameraRequestRefusedError,
     CameraResponseError,
     CameraTimeoutError,
+    transport_details,
 )
+from custom_components.cgi_camera.api.transport import REDACTED, translate_error
 from simulator import Simulator
 
 from .conftest import SimulatorFactory
@@ -186,6 +190,7 @@ def _texts(error: BaseException) -> list[str]:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         texts += [str(current), repr(current), str(current.args)]
+        texts += getattr(current, "transport_chain", ())
         current = current.__cause__ or current.__context__
     return texts
 
@@ -270,3 +275,78 @@ async def test_a_failed_request_leaves_no_reference_cycle(
         assert dropped() is None
     finally:
         gc.enable()
+
+
+# ``type: message (package/module.py:line)``, the place where it was raised.
+LINK = re.compile(r"^[\w.]+(?:: .+)? \([\w.-]+/[\w.-]+\.pyx?:\d+\)$")
+
+
+async def test_transport_chain_keeps_the_dropped_tracebacks_text(
+    session: aiohttp.ClientSession,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A refused connection: each link's type, message and place, also logged."""
+    caplog.set_level(logging.DEBUG)
+    port = simulator.port
+    await simulator.stop()
+    client = CameraClient(session, "127.0.0.1", port=port, username="u", password="p")
+    with pytest.raises(CameraConnectionError) as info:
+        await client.list_params()
+    chain = info.value.transport_chain
+    assert chain[0].startswith("aiohttp.client_exceptions.ClientConnectorError: ")
+    assert chain[-1].startswith("ConnectionRefusedError: ")
+    assert all(LINK.match(link) for link in chain), chain
+    # The chain's exceptions lost their tracebacks (no reference cycle).
+    cause = info.value.__cause__
+    assert cause is not None
+    assert cause.__traceback__ is None
+    assert transport_details(info.value) == f" [via: {' <- '.join(chain)}]"
+    logged = [r.getMessage() for r in caplog.records if " <- " in r.getMessage()]
+    assert logged == [f"GET /param.cgi failed: {' <- '.join(chain)}"]
+
+
+def _refuse(secret: str) -> None:
+    raise OSError(f"refused by\nthe peer ({secret})")
+
+
+def _fail_to_send(secret: str) -> None:
+    try:
+        _refuse(secret)
+    except OSError as inner:
+        raise aiohttp.ClientOSError("cannot send") from inner
+
+
+def _raise_chain(secret: str) -> BaseException:
+    """An aiohttp error raised from an OSError whose text shows ``secret``."""
+    try:
+        _fail_to_send(secret)
+    except aiohttp.ClientOSError as err:
+        return err
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def test_transport_chain_is_redacted() -> None:
+    """The transport's redaction applies to every link; without it, no messages."""
+    error = translate_error(
+        _raise_chain(PASSWORD), "GET /x", lambda text: text.replace(PASSWORD, REDACTED)
+    )
+    assert error.transport_chain == (
+        "aiohttp.client_exceptions.ClientOSError: cannot send "
+        f"(api/test_errors.py:{_line('raise aiohttp.ClientOSError("cannot')})",
+        f"OSError: refused by the peer ({REDACTED}) "
+        f"(api/test_errors.py:{_line('raise OSError(f"refused')})",
+    )
+    bare = translate_error(_raise_chain(PASSWORD), "GET /x")
+    assert bare.transport_chain == (
+        f"aiohttp.client_exceptions.ClientOSError "
+        f"(api/test_errors.py:{_line('raise aiohttp.ClientOSError("cannot')})",
+        f"OSError (api/test_errors.py:{_line('raise OSError(f"refused')})",
+    )
+    assert transport_details(CameraError("no transport")) == ""
+
+
+def _line(text: str) -> int:
+    """The line of this file that holds ``text``."""
+    lines = Path(__file__).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)

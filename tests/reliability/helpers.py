@@ -74,7 +74,12 @@ SETTLE_LIMIT = 10.0
 
 
 def _push_idle(hass: HomeAssistant) -> bool:
-    """Whether every input monitor waits (backoff, open stream or reauth)."""
+    """Whether every input monitor waits (backoff, open stream or reauth).
+
+    This reads the coordinator's private state: nothing public tells a
+    monitor waiting out its backoff from one whose connect is in flight (the
+    device sees neither), and only the latter must be waited for.
+    """
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
         coordinator = entry.runtime_data.coordinator
         waiting = bool(coordinator._wake._waiters)
@@ -90,15 +95,17 @@ async def settle(hass: HomeAssistant) -> None:
     Moving the timers while a request is in flight would fire its timeout:
     the request would fail for the test's sake, not the device's. This only
     yields to the loop (``sleep(0)``) until polls, resyncs and reconnect
-    attempts are done; it never waits for a state.
+    attempts are done; it never waits for a state. The integration's tasks
+    are found by their names (every one starts with the domain).
     """
     async with asyncio.timeout(SETTLE_LIMIT):
         while True:
             await hass.async_block_till_done()
             busy = [
                 task
-                for task in hass._background_tasks
-                if not task.done()
+                for task in asyncio.all_tasks()
+                if task.get_name().startswith(f"{DOMAIN} ")
+                and not task.done()
                 and not any(name in task.get_name() for name in LONG_LIVED)
             ]
             if not busy and _push_idle(hass):

@@ -14,7 +14,7 @@ from typing import Any
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -57,9 +57,19 @@ def _truthy(value: Any) -> bool:
 
 @st.composite
 def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
-    """One non-PTZ action with random values for random fields."""
+    """One non-PTZ action with random values for random fields.
+
+    Device actions get the entry's id (``ENTRY``) as their target, or now and
+    then a random value, or none.
+    """
     service = draw(st.sampled_from(sorted(FIELDS)))
     data: dict[str, Any] = {}
+    if service != "pulse_output":
+        target = draw(st.sampled_from(["entry", "entry", "entry", "random", "none"]))
+        if target == "entry":
+            data["config_entry_id"] = ENTRY
+        elif target == "random":
+            data["config_entry_id"] = draw(ANY_VALUE)
     for name in (
         draw(st.sets(st.sampled_from(FIELDS[service]))) if FIELDS[service] else ()
     ):
@@ -67,9 +77,24 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
             data[name] = draw(st.dictionaries(PARAM_NAMES, ANY_VALUE, max_size=3))
         else:
             data[name] = draw(ANY_VALUE)
+    if service == "set_parameters" and draw(st.integers(0, 3)) == 0:
+        # The action editor's list of {name, value} pairs.
+        data["parameters"] = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"name": PARAM_NAMES, "value": ANY_VALUE},
+                    optional={"extra": ANY_VALUE},
+                ),
+                max_size=3,
+            )
+        )
     if service == "factory_default" and _truthy(data.get("confirm")):
         data["confirm"] = False  # a real reset would end the run, not test it
     return service, data
+
+
+# Stands for the config entry's id, which the test knows only once set up.
+ENTRY = "<entry>"
 
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -97,12 +122,6 @@ async def entry(
     """A camera with its config folder in a temporary directory."""
     hass.config.config_dir = str(tmp_path)
     return await setup(simulator, platforms=[Platform.SWITCH, Platform.CAMERA])
-
-
-def device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    """The device registry id of the entry's device."""
-    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    return device.id
 
 
 def reached_values_valid(log: list[tuple[str, dict[str, str]]]) -> list[str]:
@@ -149,7 +168,6 @@ async def test_random_values(
     rules (a syntactically valid value the device does not know, such as a
     disk it lacks, may still be refused by the device itself).
     """
-    target = device_id(hass, entry)
     examples: list[tuple[str, dict[str, Any]]] = []
 
     @settings(
@@ -166,11 +184,12 @@ async def test_random_values(
     collect()
     outcomes: dict[str, int] = {"ok": 0, "invalid": 0, "refused_valid": 0}
     for service, data in examples:
-        payload = (
-            {ATTR_ENTITY_ID: OUTPUT_1, **data}
-            if service == "pulse_output"
-            else {"device_id": target, **data}
-        )
+        payload = {
+            key: entry.entry_id if value == ENTRY else value
+            for key, value in data.items()
+        }
+        if service == "pulse_output":
+            payload[ATTR_ENTITY_ID] = OUTPUT_1
         before = simulator.counters.total_requests
         log_before = len(simulator.counters.log)
         try:
@@ -204,7 +223,7 @@ async def _act(
     return await hass.services.async_call(
         DOMAIN,
         service,
-        {"device_id": device_id(hass, entry), **data},
+        {"config_entry_id": entry.entry_id, **data},
         blocking=True,
         return_response=service == "get_parameters",
     )

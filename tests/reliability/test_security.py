@@ -1,4 +1,7 @@
-"""Security proofs: no secret leaks, hostile backup names, TLS, no auth downgrade."""
+"""Security proofs: no secret leaks, hostile backup names, TLS, no auth downgrade.
+
+Also who may call which action: the README's table is what Home Assistant does.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import ipaddress
 import json
 import logging
 from pathlib import Path
+import re
 import ssl
 import stat
 from types import SimpleNamespace
@@ -20,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from homeassistant import config_entries
+from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
@@ -29,10 +34,11 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
     Platform,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, Unauthorized
 import pytest
+from pytest_homeassistant_custom_component.common import MockUser
 
 from custom_components.cgi_camera.api import (
     CameraAuthenticationError,
@@ -368,3 +374,104 @@ async def test_untrusted_certificate_error_is_clear(
         await client.get_device_info()
     assert "pass" not in str(err.value)
     assert sent == []
+
+
+# -------------------------------------------------------------------- actions
+
+CAMERA = "camera.cgi_camera"
+OUTPUT = "switch.cgi_camera_output_1"
+ENTRY = "<entry>"
+# Valid values for each action; those a plain user may call succeed with them.
+VALID_CALLS: dict[str, dict[str, Any]] = {
+    "pulse_output": {"entity_id": OUTPUT, "on_ms": 10, "off_ms": 10},
+    "ptz_move": {"entity_id": CAMERA, "direction": "up"},
+    "ptz_absolute": {"entity_id": CAMERA, "pan": 10},
+    "ptz_relative": {"entity_id": CAMERA, "tilt": -5},
+    "ptz_continuous": {"entity_id": CAMERA, "zoom": 10},
+    "ptz_stop": {"entity_id": CAMERA},
+    "ptz_center": {"entity_id": CAMERA, "x": 10, "y": 10},
+    "ptz_goto_preset": {"entity_id": CAMERA, "preset": "Gate"},
+    "ptz_set_preset": {"entity_id": CAMERA, "preset": "Door"},
+    "ptz_remove_preset": {"entity_id": CAMERA, "preset": "Gate"},
+    "ptz_set_speed": {"entity_id": CAMERA, "speed": 50},
+    "ptz_autofocus": {"entity_id": CAMERA, "enabled": True},
+    "ptz_autoiris": {"entity_id": CAMERA, "enabled": False},
+    "ptz_auxiliary": {"entity_id": CAMERA, "function": "wiper"},
+    "set_parameters": {"config_entry_id": ENTRY, "parameters": {"Input.I0.Name": "x"}},
+    "get_parameters": {"config_entry_id": ENTRY},
+    "set_osd_text": {"config_entry_id": ENTRY, "text": "x"},
+    "sync_time": {"config_entry_id": ENTRY},
+    "storage_mount": {"config_entry_id": ENTRY},
+    "storage_unmount": {"config_entry_id": ENTRY},
+    "storage_format": {"config_entry_id": ENTRY, "confirm": True},
+    "storage_remove_recording": {"config_entry_id": ENTRY, "recording_id": "x"},
+    "restore_backup": {"config_entry_id": ENTRY, "file": "backup.tar"},
+    "factory_default": {"config_entry_id": ENTRY, "confirm": True},
+}
+
+
+def _readme_who() -> dict[str, bool]:
+    """Each action of the README's "Who can trigger what" table: admin only?"""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    table = readme.split("**Who can trigger what**", 1)[1].split("\n\n| ", 1)[1]
+    table = "| " + table.split("\n\n", 1)[0]
+    who: dict[str, bool] = {}
+    for row in table.splitlines()[2:]:
+        actions, caller = row.strip("|").rsplit("|", 1)
+        for action in re.findall(r"`([a-z_]+)`", actions):
+            assert action not in who, f"{action} is in two rows"
+            who[action] = "administrators only" in caller
+    return who
+
+
+async def test_who_may_call_which_action(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    hass_admin_user: MockUser,
+) -> None:
+    """Unauthorized exactly where the README says "administrators only".
+
+    The caller is a user who controls every entity. Refused calls send
+    nothing; the others reach the device. Relays and PTZ moves are the
+    user's (entity permissions); stored presets and every device action are
+    the administrators'.
+    """
+    entry = await setup(simulator)
+    registered = set(hass.services.async_services_for_domain(DOMAIN))
+    assert set(VALID_CALLS) == registered
+    readme = _readme_who()
+    assert set(readme) == registered
+    await hass.services.async_call(  # an automation (no user) may
+        DOMAIN, "ptz_set_preset", {"entity_id": CAMERA, "preset": "Gate"}, blocking=True
+    )
+    group = await hass.auth.async_get_group(GROUP_ID_USER)
+    user = MockUser(groups=[group]).add_to_hass(hass)
+    refused: set[str] = set()
+    for service, data in VALID_CALLS.items():
+        payload = {k: entry.entry_id if v == ENTRY else v for k, v in data.items()}
+        before = simulator.counters.total_requests
+        try:
+            await hass.services.async_call(
+                DOMAIN,
+                service,
+                payload,
+                blocking=True,
+                context=Context(user_id=user.id),
+                return_response=service == "get_parameters",
+            )
+        except Unauthorized:
+            refused.add(service)
+            assert simulator.counters.total_requests == before, service
+        else:
+            assert simulator.counters.total_requests > before, service
+    assert refused == {action for action in registered if readme[action]}
+    # An administrator may call an admin-only action (the others: test_*).
+    await hass.services.async_call(
+        DOMAIN,
+        "ptz_set_preset",
+        VALID_CALLS["ptz_set_preset"],
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    assert "Door" in simulator.ptz_presets(1).values()

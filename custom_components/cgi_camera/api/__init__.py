@@ -16,6 +16,7 @@ from .errors import (
     CameraResponseError,
     CameraTimeoutError,
     CameraValueError,
+    transport_details,
 )
 from .io import PortMapper, PulseSequence
 from .models import (
@@ -73,4 +74,5 @@ __all__ = [
     "compute_response",
     "parse_www_authenticate",
     "sanitise_filename",
+    "transport_details",
 ]

@@ -311,15 +311,14 @@ class CameraClient:
             header_timeout=self._transport.timeout,
         )
 
-    @staticmethod
     async def _chunks(
-        response: aiohttp.ClientResponse, what: str
+        self, response: aiohttp.ClientResponse, what: str
     ) -> AsyncGenerator[bytes]:
         try:
             async for chunk in response.content.iter_any():
                 yield chunk
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
-            raise translate_error(err, what) from err
+            raise translate_error(err, what, self._transport.redact) from err
 
     async def _parts(
         self,

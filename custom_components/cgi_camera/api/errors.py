@@ -10,7 +10,23 @@ from __future__ import annotations
 
 
 class CameraError(Exception):
-    """Base class of every error the client raises."""
+    """Base class of every error the client raises.
+
+    :attr:`transport_chain` keeps, for an error made from a transport
+    exception (aiohttp, OS, timeout), that exception and the ones it came
+    from: one line per link, ``type: message (file:line)`` with the
+    innermost frame where it was raised, the password redacted. Their
+    tracebacks are dropped (they would make reference cycles); this text is
+    what is left of them for debug logs (see :func:`transport_details`).
+    """
+
+    transport_chain: tuple[str, ...] = ()
+
+
+def transport_details(err: BaseException) -> str:
+    """``" [via: A <- B]"`` for a log line, or ``""`` without a transport chain."""
+    chain: tuple[str, ...] = getattr(err, "transport_chain", ())
+    return f" [via: {' <- '.join(chain)}]" if chain else ""
 
 
 class CameraConnectionError(CameraError):
@@ -91,12 +107,14 @@ class CameraValueError(CameraError, ValueError):
         *,
         minimum: float | None = None,
         maximum: float | None = None,
+        value: object = None,
     ) -> None:
-        """Name the argument (and its range when it has one)."""
+        """Name the argument (and its range and the refused value, if known)."""
         super().__init__(f"{argument}: {message}")
         self.argument = argument
         self.minimum = minimum
         self.maximum = maximum
+        self.value = value
 
 
 def check_range(argument: str, value: float, minimum: float, maximum: float) -> None:
@@ -112,4 +130,5 @@ def check_range(argument: str, value: float, minimum: float, maximum: float) -> 
             f"must be between {minimum:g} and {maximum:g}, got {value!r}",
             minimum=minimum,
             maximum=maximum,
+            value=value,
         )

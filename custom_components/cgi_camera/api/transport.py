@@ -20,6 +20,7 @@ import asyncio
 import base64
 from collections.abc import (
     AsyncIterable,
+    Callable,
     Iterable,
     Iterator,
     Sequence,
@@ -28,6 +29,8 @@ from contextlib import suppress
 import io
 import ipaddress
 import logging
+from pathlib import PurePath
+from types import TracebackType
 from typing import Any, Literal
 
 import aiohttp
@@ -81,15 +84,29 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0911
+def translate_error(
+    err: BaseException, what: str, redact: Callable[[str], str] | None = None
+) -> CameraError:
     """Wrap a transport exception (the caller decides about chaining).
 
     The transport exception, and those it was raised from, lose their
-    tracebacks (see :func:`_drop_tracebacks`).
+    tracebacks (see :func:`_drop_tracebacks`); their text is kept first, as
+    the error's :attr:`~.errors.CameraError.transport_chain`, with ``redact``
+    applied (without it, only types and places are kept: their messages
+    might show a secret).
     """
     if isinstance(err, CameraError):
         return err
+    chain = describe_chain(err, redact)
     _drop_tracebacks(err)
+    error = _wrap(err, what)
+    error.transport_chain = chain
+    _LOGGER.debug("%s failed: %s", what, " <- ".join(chain))
+    return error
+
+
+def _wrap(err: BaseException, what: str) -> CameraError:  # noqa: PLR0911
+    """The CameraError for a transport exception."""
     if isinstance(err, TimeoutError):
         return CameraTimeoutError(f"{what}: the device did not answer in time")
     if isinstance(err, aiohttp.ClientPayloadError):
@@ -113,6 +130,48 @@ def translate_error(err: BaseException, what: str) -> CameraError:  # noqa: PLR0
     if isinstance(err, UnicodeError | ValueError):
         return CameraResponseError(f"{what}: malformed answer")
     return CameraError(f"{what}: {type(err).__name__}")
+
+
+def describe_chain(
+    err: BaseException, redact: Callable[[str], str] | None = None
+) -> tuple[str, ...]:
+    """One line per exception in ``err``'s chain (causes, then contexts).
+
+    ``type: message (file:line)``, the place being the innermost frame of its
+    traceback (where it was raised). ``redact`` is applied to each message;
+    without it the messages are left out.
+    """
+    lines: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        name = (
+            kind.__qualname__
+            if kind.__module__ == "builtins"
+            else f"{kind.__module__}.{kind.__qualname__}"
+        )
+        line = name
+        if redact is not None and (message := " ".join(str(current).split())):
+            line += f": {redact(message)}"
+        if (where := _raised_at(current.__traceback__)) is not None:
+            line += f" ({where})"
+        lines.append(line)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return tuple(lines)
+
+
+def _raised_at(tb: TracebackType | None) -> str | None:
+    """``package/module.py:line`` of a traceback's innermost frame."""
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    path = PurePath(tb.tb_frame.f_code.co_filename)
+    return f"{'/'.join(path.parts[-2:])}:{tb.tb_lineno}"
 
 
 def _drop_tracebacks(err: BaseException) -> None:
@@ -304,8 +363,8 @@ class Transport:
             raise
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as err:
             if not secrets:
-                raise translate_error(err, what) from err
-            error = translate_error(err, what)
+                raise translate_error(err, what, self.redact) from err
+            error = translate_error(err, what, lambda text: self.redact(text, secrets))
         # Outside the except block: with secrets in the request, the error
         # carries no __context__ that could show them. The local goes before
         # the error leaves: its traceback holds this frame, and a frame that
@@ -495,8 +554,8 @@ class Transport:
             raise
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             if not secrets:
-                raise translate_error(err, what) from err
-            error = translate_error(err, what)
+                raise translate_error(err, what, self.redact) from err
+            error = translate_error(err, what, lambda text: self.redact(text, secrets))
         else:
             return response, body
         finally:
