@@ -27,6 +27,11 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 DOMAIN = "cgi_camera"
 CAMERA_USER = "root"
 CAMERA_PASSWORD = "pass"  # the simulator's documented default, not a secret
+# Home Assistant's onboarding steps (homeassistant.components.onboarding.const).
+STEP_USER = "user"
+STEP_CORE_CONFIG = "core_config"
+STEP_ANALYTICS = "analytics"
+STEP_INTEGRATION = "integration"
 
 
 @dataclass(frozen=True)
@@ -124,11 +129,15 @@ class Processes:
                 )
 
     def stop(self) -> None:
-        """Stop every child and wait for it."""
-        for process in self.running:
+        """Stop every child, the last started first, each before the next.
+
+        Home Assistant is started after the simulators it talks to: stopping it
+        first lets it shut down while its devices still answer (stopping them
+        first makes it log "cannot connect" errors on its way out).
+        """
+        for process in reversed(self.running):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in self.running:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -143,6 +152,13 @@ class HomeAssistant:
 
     config_dir: Path
     port: int = 8123
+    # --skip-pip: install nothing into .venv at run time. Without it Home
+    # Assistant installs what the integration's manifest points at (its dhcp
+    # matcher: the dhcp integration's packages, which upgrade pycares past what
+    # aiodns 3.2.0 works with) and the TOTP packages; the develop configuration
+    # needs nothing beyond requirements_dev.txt. Off for the benchmarks, whose
+    # rest sensors need packages installed at run time.
+    skip_pip: bool = False
     owner: dict[str, str] = field(default_factory=dict)
     token: str = ""
     refresh_token: str = ""
@@ -166,12 +182,32 @@ class HomeAssistant:
                 "(or scripts/develop) is running. Stop it and try again."
             )
         self.link_component(ROOT / "custom_components" / DOMAIN)
+        self.skip_onboarding_integrations()
         log = self.log_path.open("ab")
         command = [str(PYTHON), "-m", "homeassistant", "-c", str(self.config_dir)]
+        if self.skip_pip:
+            command.append("--skip-pip")
         # Started in the config folder: from the repository's root, Python would
         # import the repository's custom_components package instead of the
         # config folder's, and miss every other linked component.
         self.pid = processes.spawn(command, log, cwd=self.config_dir, env=env)
+
+    def skip_onboarding_integrations(self) -> None:
+        """On a new config folder, mark every onboarding step but the owner done.
+
+        The core_config step of onboarding sets up Google Translate, Met, Radio
+        Browser and Shopping list: they install their packages into .venv at
+        start, and Radio Browser fails without a network. Marked done before
+        the first start, it never runs; the owner is still created through the
+        API (the user step).
+        """
+        store = self.config_dir / ".storage" / "onboarding"
+        if store.exists():
+            return
+        store.parent.mkdir(parents=True, exist_ok=True)
+        done = [STEP_CORE_CONFIG, STEP_ANALYTICS, STEP_INTEGRATION]
+        onboarding = {"version": 4, "minor_version": 1, "key": "onboarding"}
+        store.write_text(json.dumps({**onboarding, "data": {"done": done}}))
 
     def link_component(self, source: Path) -> None:
         """Let Home Assistant find a custom component through a link, not a copy."""
@@ -213,7 +249,7 @@ class HomeAssistant:
             steps = (
                 {} if done else {s["step"]: s["done"] for s in await response.json()}
             )
-        if not steps.get("user", True):
+        if not steps.get(STEP_USER, True):
             self.owner = {"username": "dev", "password": secrets.token_urlsafe(12)}
             self.owner_file.write_text(json.dumps(self.owner))
             self.owner_file.chmod(0o600)
@@ -228,10 +264,12 @@ class HomeAssistant:
             code = await self._login(session)
         self.token = await self._token(session, code)
         redirect = {"client_id": self.client_id, "redirect_uri": f"{self.url}/?x=1"}
+        # Steps still open (a folder first started without
+        # skip_onboarding_integrations): finish them as the frontend would.
         for step, payload in (
-            ("core_config", {}),
-            ("analytics", {}),
-            ("integration", redirect),
+            (STEP_CORE_CONFIG, {}),
+            (STEP_ANALYTICS, {}),
+            (STEP_INTEGRATION, redirect),
         ):
             if not steps.get(step, True):
                 await self.api(session, "post", f"/api/onboarding/{step}", payload)
@@ -312,19 +350,23 @@ class DevEnvironment:
 
     devices: tuple[SimulatedDevice, ...] = (PTZ_CAMERA, VIDEO_SERVER)
     home_assistant: HomeAssistant = field(
-        default_factory=lambda: HomeAssistant(ROOT / "config")
+        default_factory=lambda: HomeAssistant(ROOT / "config", skip_pip=True)
     )
     processes: Processes = field(default_factory=Processes)
 
-    async def start(self) -> None:
-        """Start everything and set the devices up."""
-        busy = [d.port for d in self.devices if not port_is_free(d.port)]
+    async def start(self, set_up: Sequence[SimulatedDevice] | None = None) -> None:
+        """Start everything; set up ``set_up`` (default: every device)."""
+        ha = self.home_assistant
+        ports = [ha.port, *(d.port for d in self.devices)]
+        busy = [port for port in ports if not port_is_free(port)]
         if busy:
-            raise SystemExit(f"port(s) {busy} already in use: stop what runs there")
+            raise SystemExit(
+                f"port(s) {busy} already in use (another scripts/develop?): "
+                "stop what runs there and try again"
+            )
         for device in self.devices:
             self.processes.spawn(device.command)
-        self.home_assistant.start(self.processes)
-        ha = self.home_assistant
+        ha.start(self.processes)
         async with aiohttp.ClientSession() as session:
             for device in self.devices:
                 await ha.wait_until_up(
@@ -332,10 +374,20 @@ class DevEnvironment:
                 )
             await ha.wait_until_up(session, self.processes, f"{ha.url}/api/onboarding")
             await ha.onboard(session)
-            for device in self.devices:
+            for device in self.devices if set_up is None else set_up:
                 result = await ha.add_device(session, device)
-                outcome = result.get("title") or result.get("reason")
-                print(f"{device.label}: {result['type']} ({outcome})")
+                print(f"{device.label}: {describe_flow_result(result)}")
+
+
+def describe_flow_result(result: Mapping[str, Any]) -> str:
+    """Say in words what adding a device through the config flow did."""
+    if result.get("type") == "create_entry":
+        return f"set up as {result.get('title')!r}"
+    if result.get("reason") == "already_configured":
+        return "already set up"
+    errors = result.get("errors") or {}
+    detail = result.get("reason") or ", ".join(errors.values()) or "no detail"
+    return f"NOT set up: {result.get('type')} ({detail})"
 
 
 def print_welcome(env: DevEnvironment) -> None:

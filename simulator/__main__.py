@@ -13,39 +13,160 @@ from .config import NUMBERINGS, PARAM_TREES, POLARITIES, WIRES, SimulatorConfig
 from .profiles import PROFILES
 from .server import Simulator
 
+# How --help and the README's option table show a default that is not a value.
+DEFAULT_TEXT = {
+    "serial": "the MAC without colons",
+    "profile": "none",
+    "ptz_sources": "every source",
+}
+
+
+def shown_default(action: argparse.Action) -> str:
+    """The default of an option as --help and simulator/README.md show it.
+
+    Empty for a flag (an option without a value).
+    """
+    if action.nargs == 0:
+        return ""
+    if action.dest in DEFAULT_TEXT:
+        return DEFAULT_TEXT[action.dest]
+    default = action.default
+    if isinstance(default, float) and default.is_integer():
+        return str(int(default))
+    return str(default)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Each option's help line ends with its default, as the README shows it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        shown = shown_default(action) if action.option_strings else ""
+        if not shown or action.help is None:
+            return action.help
+        return f"{action.help} (default: {shown.replace('%', '%%')})"
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line interface."""
-    parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--sources", type=int, choices=(1, 4), default=1)
-    parser.add_argument("--inputs", type=int, default=2)
-    parser.add_argument("--outputs", type=int, default=2)
-    parser.add_argument("--no-ptz", dest="ptz", action="store_false")
-    parser.add_argument("--no-sd", dest="sd_card", action="store_false")
-    parser.add_argument("--no-audio", dest="audio", action="store_false")
-    parser.add_argument("--user", default="root")
-    parser.add_argument("--password", default="pass")
-    parser.add_argument("--auth", choices=("basic", "digest", "both"), default="both")
-    parser.add_argument("--fps", type=float, default=10.0)
-    parser.add_argument("--mac", default="00:40:8C:12:34:56")
-    parser.add_argument("--serial", default=None)
-    parser.add_argument("--model", default="CGI-211")
-    parser.add_argument("--hostname", default="cgi-camera")
-    parser.add_argument("--firmware", default="4.40")
-    parser.add_argument("--max-viewers", type=int, default=10)
-    parser.add_argument("--reboot-seconds", type=float, default=2.0)
-    parser.add_argument("--nonce-lifetime", type=float, default=300.0)
-    parser.add_argument("--io0-quirk", action="store_true")
-    parser.add_argument("--profile", choices=tuple(PROFILES), default=None)
-    parser.add_argument("--wire", choices=WIRES, default="aiohttp")
-    parser.add_argument("--param-tree", choices=PARAM_TREES, default="full")
-    parser.add_argument("--numbering", choices=NUMBERINGS, default="one")
-    parser.add_argument("--input-trig", choices=POLARITIES, default="closed")
-    parser.add_argument("--output-active", choices=POLARITIES, default="closed")
-    parser.add_argument(
-        "--ptz-sources", type=_numbers, default=None, metavar="N[,N...]"
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator",
+        description="Run a simulated CGI camera or video server until Ctrl-C "
+        "(or SIGTERM).",
+        epilog="Device profiles and the /_sim control API: simulator/README.md.",
+        formatter_class=_HelpFormatter,
+    )
+    option = parser.add_argument
+    option("--host", default="127.0.0.1", help="address to listen on")
+    option("--port", type=int, default=8080, help="port to listen on; 0: any free port")
+    option(
+        "--sources",
+        type=int,
+        choices=(1, 4),
+        default=1,
+        help="1 (a camera) or 4 (a video server, which also serves 'quad')",
+    )
+    option("--inputs", type=int, default=2, help="number of input ports")
+    option("--outputs", type=int, default=2, help="number of output ports (relays)")
+    option(
+        "--no-ptz",
+        dest="ptz",
+        action="store_false",
+        help="no PTZ head (its CGIs answer 404)",
+    )
+    option(
+        "--no-sd",
+        dest="sd_card",
+        action="store_false",
+        help="no SD card (its CGIs answer 404)",
+    )
+    option(
+        "--no-audio",
+        dest="audio",
+        action="store_false",
+        help="no audio (its CGIs answer 404)",
+    )
+    option("--user", default="root", help="user name of the root account")
+    option("--password", default="pass", help="password of the root account")
+    option(
+        "--auth",
+        choices=("basic", "digest", "both"),
+        default="both",
+        help="the authentication schemes offered",
+    )
+    option("--fps", type=float, default=10.0, help="MJPEG frame rate")
+    option("--mac", default="00:40:8C:12:34:56", help="MAC address")
+    option("--serial", default=None, help="serial number")
+    option("--model", default="CGI-211", help="model (Brand.ProdNbr)")
+    option("--hostname", default="cgi-camera", help="host name (Network.HostName)")
+    option("--firmware", default="4.40", help="firmware version")
+    option(
+        "--max-viewers",
+        type=int,
+        default=10,
+        help="Image.MaxViewers: open video streams before 503",
+    )
+    option(
+        "--reboot-seconds",
+        type=float,
+        default=2.0,
+        help="how long restart.cgi keeps the device away",
+    )
+    option(
+        "--nonce-lifetime",
+        type=float,
+        default=300.0,
+        help="Digest nonce lifetime (s); older nonces answer stale=true",
+    )
+    option(
+        "--io0-quirk",
+        action="store_true",
+        help="report port 1 as IO0 in monitor streams only (the spec's own "
+        "example); check answers stay 1-based",
+    )
+    option(
+        "--profile",
+        choices=tuple(PROFILES),
+        default=None,
+        help="start from a device profile; options given with a non-default "
+        "value override it",
+    )
+    option(
+        "--wire",
+        choices=WIRES,
+        default="aiohttp",
+        help="spec-literal: the spec's own bytes on the wire",
+    )
+    option(
+        "--param-tree",
+        choices=PARAM_TREES,
+        default="full",
+        help="minimal: param.cgi lists only the names the spec prints",
+    )
+    option(
+        "--numbering",
+        choices=NUMBERINGS,
+        default="one",
+        help="port numbers in answers: one (as requested), zero (n-1), "
+        "io0 (port 1 as 0)",
+    )
+    option(
+        "--input-trig",
+        choices=POLARITIES,
+        default="closed",
+        help="factory Input.I<n>.Trig of every input",
+    )
+    option(
+        "--output-active",
+        choices=POLARITIES,
+        default="closed",
+        help="factory Output.O<n>.Active of every output",
+    )
+    option(
+        "--ptz-sources",
+        type=_numbers,
+        default=None,
+        metavar="N[,N...]",
+        help="the sources with a PTZ head, e.g. 2 or 1,3",
     )
     return parser
 

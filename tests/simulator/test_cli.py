@@ -2,12 +2,20 @@
 
 import asyncio
 import os
+from pathlib import Path
+import re
 import signal
 
 import pytest
 
 from simulator import Simulator, SimulatorConfig
-from simulator.__main__ import build_parser, config_from_args, main, serve
+from simulator.__main__ import (
+    build_parser,
+    config_from_args,
+    main,
+    serve,
+    shown_default,
+)
 
 
 def test_defaults() -> None:
@@ -126,3 +134,45 @@ def test_main_handles_sigint(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(Simulator, "start", start_then_interrupt)
     assert main(["--port", "0"]) == 0
+
+
+def _readme_options() -> dict[str, str]:
+    """The option table of simulator/README.md: option -> default as shown."""
+    readme = (Path(__file__).parents[2] / "simulator" / "README.md").read_text()
+    table = readme.split("| option | default | meaning |", 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.strip().splitlines()[1:]:  # after the |---| line
+        option, default = (cell.strip() for cell in line.strip("|").split("|")[:2])
+        assert re.fullmatch(r"`--[a-z0-9-]+`", option), f"one option a row: {line}"
+        assert option not in rows, f"{option} is listed twice"
+        rows[option.strip("`")] = default.replace("`", "")
+    return rows
+
+
+def test_every_option_has_a_help_line() -> None:
+    for action in build_parser()._actions:
+        assert action.help, f"{action.option_strings} has no help"
+
+
+def test_readme_lists_the_options_of_help() -> None:
+    """Same names and defaults in README's table as in --help, none missing."""
+    parser = build_parser()
+    from_help = {
+        action.option_strings[-1]: shown_default(action)
+        for action in parser._actions
+        if action.option_strings and action.dest != "help"
+    }
+    assert _readme_options() == from_help
+    text = parser.format_help()
+    for option, default in from_help.items():
+        assert option in text
+        if default:
+            assert f"(default: {default})" in " ".join(text.split())
+
+
+def test_help_shows_defaults_as_text() -> None:
+    text = " ".join(build_parser().format_help().split())
+    assert "--fps FPS MJPEG frame rate (default: 10)" in text
+    assert "serial number (default: the MAC without colons)" in text
+    assert "(default: None)" not in text
+    assert "(default: True)" not in text
