@@ -6,7 +6,7 @@ custom_components resolves to the test plugin's own package.
 
 import custom_components.cgi_camera  # noqa: F401  # isort: skip
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -15,11 +15,14 @@ import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from simulator import Simulator, SimulatorConfig
+from simulator import Simulator
 from tests.helpers import STREAM_URL, SetupIntegration, Viewer, setup_integration
 from tests.secret_guard import SecretGuard, guard_secrets
-
-type SimulatorFactory = Callable[..., Awaitable[Simulator]]
+from tests.sim_fixtures import (  # noqa: F401  # fixtures, and the type for tests
+    SimulatorFactory,
+    simulator,
+    simulator_factory,
+)
 
 
 @pytest.fixture
@@ -29,28 +32,6 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     The plugin defines the same fixture, but syrupy's own one may win.
     """
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-async def simulator_factory() -> AsyncIterator[SimulatorFactory]:
-    """Start simulators on free loopback ports; stop them all at teardown."""
-    started: list[Simulator] = []
-
-    async def start(**options: Any) -> Simulator:
-        sim = Simulator(SimulatorConfig(**options))
-        await sim.start()
-        started.append(sim)
-        return sim
-
-    yield start
-    for sim in started:
-        await sim.stop()
-
-
-@pytest.fixture
-async def simulator(simulator_factory: SimulatorFactory) -> Simulator:
-    """A PTZ camera with SD card, two inputs, two relays and audio."""
-    return await simulator_factory()
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 import io
 import os
 from pathlib import Path
 import stat
 import tarfile
-from typing import BinaryIO
 from unittest.mock import patch
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
@@ -36,7 +37,7 @@ RESTART = "button.cgi_camera_restart"
 BACKUP = "button.cgi_camera_backup"
 INPUT_1 = "binary_sensor.cgi_camera_input_1"
 OUTPUT_1 = "switch.cgi_camera_output_1"
-CLIENT = "custom_components.cgi_camera.api.CameraClient"
+API = "custom_components.cgi_camera.api"
 
 
 def _members(tar_bytes: bytes) -> dict[str, bytes]:
@@ -91,7 +92,7 @@ async def test_restart_refused(
     """A failed restart raises a translated error."""
     await setup(simulator, platforms=[Platform.BUTTON])
     with (
-        patch(f"{CLIENT}.restart", side_effect=CameraRequestRefusedError("no")),
+        patch(f"{API}.SystemApi.restart", side_effect=CameraRequestRefusedError("no")),
         pytest.raises(HomeAssistantError) as err,
     ):
         await _press(hass, RESTART)
@@ -140,13 +141,17 @@ async def test_backup_failures(
     await setup(simulator, platforms=[Platform.BUTTON])
     folder = Path(hass.config.path("cgi_camera", "backups"))
 
-    async def broken_backup(file: BinaryIO, **kwargs: object) -> None:
+    async def partial_tar() -> AsyncIterator[bytes]:
         # Part of the tar arrives, then the connection breaks.
-        await hass.async_add_executor_job(file.write, b"partial tar")
+        yield b"partial tar"
         raise CameraConnectionError("connection reset")
 
+    @asynccontextmanager
+    async def broken_backup(**kwargs: object) -> AsyncIterator[AsyncIterator[bytes]]:
+        yield partial_tar()
+
     with (
-        patch(f"{CLIENT}.backup", side_effect=broken_backup),
+        patch(f"{API}.SystemApi.backup", side_effect=broken_backup),
         pytest.raises(HomeAssistantError) as err,
     ):
         await _press(hass, BACKUP)

@@ -170,14 +170,14 @@ async def test_snapshot_resolution(
     )
     client = entry.runtime_data.client
     before = simulator.counters.requests.get("/image.cgi", 0)
-    original = client.snapshot
+    original = client.video.snapshot
     answers: list[bytes] = []
 
     async def snapshot(*args: Any) -> bytes:
         answers.append(await original(*args))
         return answers[-1]
 
-    with patch.object(client, "snapshot", side_effect=snapshot) as spy:
+    with patch.object(client.video, "snapshot", side_effect=snapshot) as spy:
         image = await async_get_image(hass, CAMERA, width=width, height=height)
     spy.assert_called_once_with(None, resolution)
     assert simulator.counters.requests.get("/image.cgi", 0) == before + 1
@@ -203,7 +203,7 @@ async def test_snapshot_of_a_video_server_source(
     sim = await simulator_factory(sources=4)
     entry = await setup(sim, platforms=[Platform.CAMERA])
     client = entry.runtime_data.client
-    with patch.object(client, "snapshot", wraps=client.snapshot) as spy:
+    with patch.object(client.video, "snapshot", wraps=client.video.snapshot) as spy:
         await async_get_image(hass, SERVER_CAMERA.format(3), width=320, height=240)
     spy.assert_called_once_with(3, "320x240")
 
@@ -230,7 +230,7 @@ async def test_snapshot_over_http(
     entry = await setup(simulator, platforms=[Platform.CAMERA])
     client = entry.runtime_data.client
     http = await hass_client()
-    with patch.object(client, "snapshot", wraps=client.snapshot) as spy:
+    with patch.object(client.video, "snapshot", wraps=client.video.snapshot) as spy:
         response = await http.get(f"/api/camera_proxy/{CAMERA}?width=300&height=200")
         assert response.status == 200
         body = await response.read()

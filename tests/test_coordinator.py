@@ -31,7 +31,7 @@ from tests.helpers import (
     wait_for_state,
 )
 
-CLIENT = "custom_components.cgi_camera.api.CameraClient"
+API = "custom_components.cgi_camera.api"
 INPUT_1 = "binary_sensor.cgi_camera_input_1"
 OUTPUT_1 = "switch.cgi_camera_output_1"
 SLOW_BACKOFF = "custom_components.cgi_camera.coordinator.default_backoff"
@@ -88,7 +88,7 @@ async def test_resync_errors(
     """A failed resync drops the stream; a 401 there starts reauth."""
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
-    with patch(f"{CLIENT}.input_states", side_effect=CameraConnectionError("reset")):
+    with patch(f"{API}.IoApi.input_states", side_effect=CameraConnectionError("reset")):
         coordinator.backoff = lambda attempt: 30.0
         simulator.faults.cut_streams("io")
         fire_time(hass, POLL_SECONDS)
@@ -97,7 +97,9 @@ async def test_resync_errors(
             lambda: coordinator.push.last_error == "input resync failed: reset",
         )
         assert not coordinator.inputs_available
-    with patch(f"{CLIENT}.input_states", side_effect=CameraAuthenticationError("401")):
+    with patch(
+        f"{API}.IoApi.input_states", side_effect=CameraAuthenticationError("401")
+    ):
         fire_time(hass, POLL_SECONDS)
         await wait_for_inputs(coordinator, lambda: coordinator.push.auth_failed)
     await hass.async_block_till_done()
@@ -163,7 +165,7 @@ async def test_unexpected_error_keeps_task_alive(
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     coordinator.backoff = lambda attempt: 30.0
-    with patch(f"{CLIENT}.monitor_inputs", side_effect=RuntimeError("boom")):
+    with patch(f"{API}.IoApi.monitor_inputs", side_effect=RuntimeError("boom")):
         simulator.faults.cut_streams("io")
         fire_time(hass, POLL_SECONDS)
         await wait_for_inputs(
@@ -182,14 +184,14 @@ async def test_storage_missing_answers(
     entry = await setup(simulator, platforms=[Platform.SENSOR])
     coordinator = entry.runtime_data.coordinator
     coordinator.recordings_wanted = 1
-    with patch(f"{CLIENT}.storage_disks", side_effect=CameraNotFoundError("404")):
+    with patch(f"{API}.StorageApi.disks", side_effect=CameraNotFoundError("404")):
         await coordinator.async_refresh_storage()
     assert coordinator.data.storage.status == "absent"
-    disks = await coordinator.client.storage_disks("all")
+    disks = await coordinator.client.storage.disks("all")
     other = dataclasses.replace(disks[0], disk_id="CF_DISK")
     with (
-        patch(f"{CLIENT}.storage_disks", return_value=(other,)),
-        patch(f"{CLIENT}.storage_recordings", side_effect=CameraNotFoundError("404")),
+        patch(f"{API}.StorageApi.disks", return_value=(other,)),
+        patch(f"{API}.StorageApi.recordings", side_effect=CameraNotFoundError("404")),
     ):
         await coordinator.async_refresh_storage()
     assert coordinator.data.storage.disk == other
@@ -296,7 +298,7 @@ async def test_a_stream_silent_past_its_keepalive_is_reconnected(
     coordinator = entry.runtime_data.coordinator
     # The interval as learnt on an earlier connection (test_keepalive.py); the
     # next connection is watched from its start.
-    coordinator.client.keepalive.interval = 0.02
+    coordinator.client.io.keepalive.interval = 0.02
     sim.faults.cut_streams("io")
     await wait_for_inputs(coordinator, lambda: not coordinator.inputs_available)
     fire_time(hass, BACKOFF_MAX_SECONDS + 1)

@@ -54,7 +54,7 @@ async def test_diagnostics_without_parameters(
     """If the device does not answer, diagnostics still come, without the tree."""
     entry = await setup(simulator)
     with patch(
-        "custom_components.cgi_camera.api.CameraClient.list_params",
+        "custom_components.cgi_camera.api.ParamsApi.list",
         side_effect=CameraConnectionError("refused"),
     ):
         result = await get_diagnostics_for_config_entry(hass, hass_client, entry)

@@ -286,7 +286,7 @@ async def test_unexpected_error_is_logged_with_its_traceback(
 
         return generate()
 
-    with patch.object(entry.runtime_data.client, "mjpeg_frames", broken_frames):
+    with patch.object(entry.runtime_data.client.video, "mjpeg_frames", broken_frames):
         viewer = await open_viewer()
         assert await viewer.frame() == frame
         go_on.set()
@@ -348,7 +348,9 @@ async def test_video_server_sources_and_quad(
     sim = await simulator_factory(sources=4)
     entry = await setup(sim, platforms=[Platform.CAMERA])
     client = entry.runtime_data.client
-    with patch.object(client, "mjpeg_frames", wraps=client.mjpeg_frames) as spy:
+    with patch.object(
+        client.video, "mjpeg_frames", wraps=client.video.mjpeg_frames
+    ) as spy:
         a = await open_viewer(SERVER_CAMERA.format(2))
         b = await open_viewer(QUAD_CAMERA)
         await a.frames(1)
@@ -420,7 +422,7 @@ async def test_stream_that_ends(
         return generate()
 
     sent: list[bytes] = []
-    with patch.object(entry.runtime_data.client, "mjpeg_frames", fake_frames):
+    with patch.object(entry.runtime_data.client.video, "mjpeg_frames", fake_frames):
         # Ends before any frame: nothing to show, 502.
         await open_viewer(status=502)
         sent.extend(frames)

@@ -29,7 +29,7 @@ from tests.helpers import (
     wait_for_state,
 )
 
-CLIENT = "custom_components.cgi_camera.api.CameraClient"
+API = "custom_components.cgi_camera.api"
 OUTPUT_1 = "switch.cgi_camera_output_1"
 VIDEO_SIGNAL = "binary_sensor.cgi_camera_video_signal_{}"
 INTERVALS = 2 * STORAGE_POLL_EVERY
@@ -174,7 +174,7 @@ async def test_a_lost_connection_on_a_later_request_fails_only_its_part(
     sim = await simulator_factory(sources=4, inputs=0)
     await setup(sim)
     coordinator = coordinator_of(hass)
-    with patch(f"{CLIENT}.video_status", side_effect=CameraConnectionError("reset")):
+    with patch(f"{API}.VideoApi.status", side_effect=CameraConnectionError("reset")):
         await coordinator.async_refresh()
     assert coordinator.last_update_success
     await wait_for_state(hass, VIDEO_SIGNAL.format(2), STATE_UNAVAILABLE)
@@ -217,7 +217,7 @@ async def test_a_part_wanted_during_a_poll_is_kept(
     await setup(sim)
     coordinator = coordinator_of(hass)
     client = coordinator.client
-    read_video = client.video_status
+    read_video = client.video.status
     releases = []
 
     async def video_then_new_sensor(sources: tuple[int, ...]) -> dict[int, bool]:
@@ -226,7 +226,7 @@ async def test_a_part_wanted_during_a_poll_is_kept(
         return await read_video(sources)
 
     queries = sim.counters.requests["/com/ptz.cgi"]
-    with patch.object(client, "video_status", side_effect=video_then_new_sensor):
+    with patch.object(client.video, "status", side_effect=video_then_new_sensor):
         await coordinator.async_refresh()
     assert coordinator.data.ptz_positions[2].pan == 0
     assert coordinator.data.video == dict.fromkeys((1, 2, 3, 4), True)

@@ -129,7 +129,7 @@ async def test_system_log_lines(
     simulator.state.add_log("Login of root from 192.168.0.20 on cgi-camera")
     entry = await setup(simulator, platforms=[])
     client = entry.runtime_data.client
-    lines = (await client.system_log()).splitlines()
+    lines = (await client.system.log()).splitlines()
     redactor = Redactor.for_entry(entry)
     assert set(redactor.words) == {simulator.host, "root", "cgi-camera"}
     redacted = [redactor.text(line) for line in lines]

@@ -98,7 +98,9 @@ async def test_clock_checked_hourly(
     # The device does not answer: nothing changes.
     simulator.set_clock_offset(120)
     with patch.object(
-        entry.runtime_data.client, "get_date", side_effect=CameraConnectionError("x")
+        entry.runtime_data.client.system,
+        "get_date",
+        side_effect=CameraConnectionError("x"),
     ):
         await check(dt_util.utcnow())
     assert _issue(hass, entry.entry_id) is None

@@ -55,20 +55,26 @@ async def test_actions_registered_without_entry(
     assert "switch.nothing are missing" in caplog.text
 
 
+def _register_test_action(hass: HomeAssistant, *, admin_only: bool = False) -> None:
+    """Register ``cgi_camera.test_action``: turn a relay on (the compat tests)."""
+    async_register_platform_entity_service(
+        hass,
+        DOMAIN,
+        "test_action",
+        entity_domain="switch",
+        func="async_turn_on",
+        schema=None,
+        admin_only=admin_only,
+    )
+
+
 async def test_compat_uses_home_assistant_helper(hass: HomeAssistant) -> None:
     """Where Home Assistant has the platform entity service helper, it is used."""
     helper = Mock()
     with patch.object(
         service_helper, "async_register_platform_entity_service", helper, create=True
     ):
-        async_register_platform_entity_service(
-            hass,
-            DOMAIN,
-            "test_action",
-            entity_domain="switch",
-            func="async_turn_on",
-            schema=None,
-        )
+        _register_test_action(hass)
     helper.assert_called_once_with(
         hass,
         DOMAIN,
@@ -92,14 +98,7 @@ async def test_compat_fallback_shares_the_platform_dict(
     monkeypatch.delattr(
         service_helper, "async_register_platform_entity_service", raising=False
     )
-    async_register_platform_entity_service(
-        hass,
-        DOMAIN,
-        "test_action",
-        entity_domain="switch",
-        func="async_turn_on",
-        schema=None,
-    )
+    _register_test_action(hass)
     await setup(simulator, platforms=[Platform.SWITCH])
     assert hass.states.get(OUTPUT_1).state == STATE_OFF
     await hass.services.async_call(
@@ -213,6 +212,10 @@ async def test_pulse_output_schema(
         ({"on_ms": 100, "off_ms": 100, "speed": 1}, "invalid_argument"),
         ({"on_ms": 100, "off_ms": 100, "count": 101}, "value_out_of_range"),
         ({"on_ms": 9, "off_ms": 100}, "value_out_of_range"),
+        ({"on_ms": 0, "off_ms": 500}, "value_out_of_range"),
+        ({"on_ms": 300, "off_ms": 5}, "value_out_of_range"),
+        ({"on_ms": 300, "off_ms": 500, "count": 0}, "value_out_of_range"),
+        ({"on_ms": 3_600_001, "off_ms": 500}, "value_out_of_range"),
     ):
         with pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(
@@ -282,15 +285,7 @@ async def test_compat_admin_only_uses_home_assistant_option(
     with patch.object(
         service_helper, "async_register_platform_entity_service", helper, create=True
     ):
-        async_register_platform_entity_service(
-            hass,
-            DOMAIN,
-            "test_action",
-            entity_domain="switch",
-            func="async_turn_on",
-            schema=None,
-            admin_only=True,
-        )
+        _register_test_action(hass, admin_only=True)
     assert calls == [{"func": "async_turn_on", "admin_only": True}]
 
 
@@ -300,15 +295,7 @@ async def test_compat_admin_only_without_the_option(hass: HomeAssistant) -> None
     with patch.object(
         service_helper, "async_register_platform_entity_service", helper, create=True
     ):
-        async_register_platform_entity_service(
-            hass,
-            DOMAIN,
-            "test_action",
-            entity_domain="switch",
-            func="async_turn_on",
-            schema=None,
-            admin_only=True,
-        )
+        _register_test_action(hass, admin_only=True)
     func = helper.call_args.kwargs["func"]
     assert callable(func)
     assert "admin_only" not in helper.call_args.kwargs
@@ -325,15 +312,7 @@ async def test_compat_admin_only_fallback(
     monkeypatch.delattr(
         service_helper, "async_register_platform_entity_service", raising=False
     )
-    async_register_platform_entity_service(
-        hass,
-        DOMAIN,
-        "test_action",
-        entity_domain="switch",
-        func="async_turn_on",
-        schema=None,
-        admin_only=True,
-    )
+    _register_test_action(hass, admin_only=True)
     await setup(simulator, platforms=[Platform.SWITCH])
     user_group = await hass.auth.async_get_group(GROUP_ID_USER)
     user = MockUser(groups=[user_group]).add_to_hass(hass)

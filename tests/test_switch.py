@@ -12,7 +12,14 @@ from homeassistant.components.switch import (
     SERVICE_TURN_ON,
     SwitchDeviceClass,
 )
-from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, Platform
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    STATE_OFF,
+    STATE_ON,
+    Platform,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -36,7 +43,7 @@ from tests.helpers import (
 
 OUTPUT_1 = "switch.cgi_camera_output_1"
 OUTPUT_2 = "switch.cgi_camera_output_2"
-CLIENT = "custom_components.cgi_camera.api.CameraClient"
+API = "custom_components.cgi_camera.api"
 ICONS = json.loads(
     (
         Path(__file__).parent.parent / "custom_components" / DOMAIN / "icons.json"
@@ -111,7 +118,7 @@ async def test_shown_state_is_confirmed(
 ) -> None:
     """If the device does not switch, the entity does not pretend it did."""
     await setup(simulator, platforms=[Platform.SWITCH])
-    with patch(f"{CLIENT}.set_output", return_value=None):
+    with patch(f"{API}.IoApi.set_output", return_value=None):
         await hass.services.async_call(
             SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: OUTPUT_1}, blocking=True
         )
@@ -125,7 +132,7 @@ async def test_refused_action_raises_translated_error(
     await setup(simulator, platforms=[Platform.SWITCH])
     with (
         patch(
-            f"{CLIENT}.set_output",
+            f"{API}.IoApi.set_output",
             side_effect=CameraRequestRefusedError("Request failed: busy"),
         ),
         pytest.raises(HomeAssistantError) as err,
@@ -140,7 +147,7 @@ async def test_refused_action_raises_translated_error(
 @pytest.mark.parametrize(
     ("exception", "key"),
     [
-        (CameraForbiddenError("403"), "action_forbidden"),
+        (CameraForbiddenError("403", "operator"), "action_forbidden_operator"),
         (CameraAuthenticationError("401"), "action_unauthorized"),
     ],
 )
@@ -154,7 +161,7 @@ async def test_rights_errors(
     """403 and 401 on an action have their own messages."""
     await setup(simulator, platforms=[Platform.SWITCH])
     with (
-        patch(f"{CLIENT}.set_output", side_effect=exception),
+        patch(f"{API}.IoApi.set_output", side_effect=exception),
         pytest.raises(HomeAssistantError) as err,
     ):
         await hass.services.async_call(
@@ -192,36 +199,6 @@ async def test_pulse_output(
     # One action request and one check.
     assert simulator.counters.requests["/io/output.cgi"] == requests + 2
     assert simulator.output_actions[-1] == "2:/300\\500/300\\"
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        {"on_ms": 0, "off_ms": 500},
-        {"on_ms": 300, "off_ms": 5},
-        {"on_ms": 300, "off_ms": 500, "count": 0},
-        {"on_ms": 300, "off_ms": 500, "count": 101},
-        {"on_ms": 3_600_001, "off_ms": 500},
-    ],
-)
-async def test_pulse_output_validation(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    setup: SetupIntegration,
-    data: dict[str, int],
-) -> None:
-    """Out-of-range values are refused before any request."""
-    await setup(simulator, platforms=[Platform.SWITCH])
-    before = simulator.counters.total_requests
-    with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            SERVICE_PULSE_OUTPUT,
-            {ATTR_ENTITY_ID: OUTPUT_1, **data},
-            blocking=True,
-        )
-    assert err.value.translation_key == "value_out_of_range"
-    assert simulator.counters.total_requests == before
 
 
 @pytest.mark.parametrize(
@@ -267,7 +244,7 @@ async def test_pulse_output_refused_and_targets(
     """
     entry = await setup(simulator, platforms=[Platform.SWITCH])
     with (
-        patch(f"{CLIENT}.pulse_output", side_effect=CameraRequestRefusedError("no")),
+        patch(f"{API}.IoApi.pulse_output", side_effect=CameraRequestRefusedError("no")),
         pytest.raises(HomeAssistantError) as err,
     ):
         await hass.services.async_call(
@@ -300,3 +277,21 @@ async def test_pulse_output_refused_and_targets(
     )
     assert f"{OUTPUT_1} are missing" in caplog.text
     assert simulator.counters.total_requests == before
+
+
+async def test_a_viewer_account_is_told_it_needs_operator_rights(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """A real 403 from the device names the right the relay needs."""
+    simulator.add_user("watcher", "look1", "viewer")
+    await setup(
+        simulator,
+        platforms=[Platform.SWITCH],
+        data={CONF_USERNAME: "watcher", CONF_PASSWORD: "look1"},
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: OUTPUT_1}, blocking=True
+        )
+    assert err.value.translation_key == "action_forbidden_operator"
+    assert simulator.output_state(1) is False

@@ -8,6 +8,7 @@ from pathlib import Path
 import re
 from typing import Any
 
+import homeassistant
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -123,8 +124,9 @@ def _key_sites(name: str, tree: ast.AST, keys: set[str]) -> list[Site]:
     ``translation_key="k"`` with ``translation_placeholders={...}``; a helper
     of :data:`HELPERS` called with ``"k"`` and keyword placeholders; a key
     assigned in a function (``key = "k"``) with the ``values["x"] = ...``
-    that function sets; any other literal ``"k"`` (a key kept as data and
-    passed on to a helper later) gets what every helper call with a
+    that function sets; any other literal ``"k"`` (a key kept as data, in a
+    call or a module-level dict, and passed on to a helper later) gets what
+    every helper call with a
     variable key gives. ``None``: not knowable here (``**placeholders``).
     """
     sites: list[Site] = []
@@ -166,13 +168,22 @@ def _key_sites(name: str, tree: ast.AST, keys: set[str]) -> list[Site]:
                 sites.append((name, node.lineno, key, given))
             elif given is not None:
                 variable_key_gives.append(given)
+    tables = {  # module-level tables of keys, e.g. errors._FORBIDDEN_KEYS
+        id(statement.value)
+        for statement in getattr(tree, "body", [])
+        if isinstance(statement, ast.Assign | ast.AnnAssign)
+        and isinstance(statement.value, ast.Dict)
+    }
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+        if isinstance(node, ast.Dict) and id(node) in tables:
+            arguments = [value for value in node.values if value is not None]
+        elif isinstance(node, ast.Call):
+            arguments = [
+                *node.args,
+                *(kw.value for kw in node.keywords if kw.arg and "key" in kw.arg),
+            ]
+        else:
             continue
-        arguments = [
-            *node.args,
-            *(kw.value for kw in node.keywords if kw.arg and "key" in kw.arg),
-        ]
         for argument in arguments:
             if (key := _literal(argument)) in keys and id(argument) not in used:
                 data.append((argument.lineno, str(key)))
@@ -341,3 +352,325 @@ async def test_every_registered_action_is_in_services_yaml(
     """The actions registered at setup are exactly those services.yaml describes."""
     await setup(simulator)
     assert set(hass.services.async_services_for_domain(DOMAIN)) == set(SERVICES)
+
+
+# Translations into other languages (issue 14): each file mirrors en.json.
+
+TRANSLATIONS = COMPONENT / "translations"
+LANGUAGES = ("de", "es", "fr", "it", "nl", "pl")
+ENGLISH_FILE = TRANSLATIONS / "en.json"
+CORE_STRINGS = Path(homeassistant.__file__).parent / "strings.json"
+# Names, protocols, paths and literal values: kept as in English in every
+# language, wherever the English text has them.
+NAMES = (
+    "CGI Camera",
+    "Home Assistant",
+    "CGI",
+    "PTZ",
+    "MJPEG",
+    "SD",
+    "HTTPS",
+    "HTTP",
+    "SSL",
+    "IP",
+    "MAC",
+    "NTP",
+    "GMT",
+    "OSD",
+    "param.cgi",
+    "config/cgi_camera/backups",
+    "Network.*",
+    "Image.*",
+    "Image.I0.Text.String",
+    "confirm: true",
+)
+# Texts of two words or more that a translation may leave exactly as in
+# English (a single word such as "Host", "Zoom" or "OK" always may).
+UNCHANGED_ALLOWED: frozenset[str] = frozenset({"CGI Camera", "Home Assistant"})
+WORD = re.compile(r"[^\W\d_]+")
+REFERENCE = re.compile(r"\[%key:([^%\]]+)%\]")
+CODE = re.compile(r"`[^`]*`")
+LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
+
+type Tree = dict[str, Any]
+type KeyPath = tuple[str, ...]
+
+
+def _load_json(path: Path) -> Tree:
+    """A translation file; a key given twice in one object is an error."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> Tree:
+        keys = [key for key, _ in pairs]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"{path.name}: keys given twice: {twice}")
+        return dict(pairs)
+
+    return json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=unique)
+
+
+def _leaves(tree: Any, path: KeyPath = ()) -> dict[KeyPath, Any]:
+    """Every leaf (normally a text) of a translation tree by its key path."""
+    if isinstance(tree, dict) and tree:
+        return {
+            leaf_path: leaf
+            for key, sub in tree.items()
+            for leaf_path, leaf in _leaves(sub, (*path, key)).items()
+        }
+    return {path: tree}
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """``name`` as a whole name: not inside a word, HTTP not inside HTTPS.
+
+    A lower-case ending may follow (Polish declines "Home Assistanta").
+    """
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Z0-9])")
+
+
+NAME_PATTERNS = {name: _name_pattern(name) for name in NAMES}
+
+
+def _at(tree: Any, keys: list[str]) -> Any:
+    for key in keys:
+        if not isinstance(tree, dict) or key not in tree:
+            return None
+        tree = tree[key]
+    return tree
+
+
+def _reference_target(reference: str, english: Tree) -> str | None:
+    """The English text a ``[%key:...%]`` reference names, if it exists.
+
+    ``component::cgi_camera::...`` in ``english``; ``common::...`` and
+    other components' keys in Home Assistant's own strings.
+    """
+    parts = reference.split("::")
+    if parts[0] == "component" and len(parts) > 2:
+        if parts[1] == DOMAIN:
+            target = _at(english, parts[2:])
+        else:
+            path = CORE_STRINGS.parent / "components" / parts[1] / "strings.json"
+            strings = json.loads(path.read_text()) if path.is_file() else {}
+            target = _at(strings, parts[2:])
+    elif parts[0] == "common":
+        target = _at(json.loads(CORE_STRINGS.read_text()), parts)
+    else:
+        return None
+    return target if isinstance(target, str) else None
+
+
+def _expanded(text: str, english: Tree, translated: Tree | None = None) -> str:
+    """``text`` with each ``[%key:...%]`` replaced by the text it names.
+
+    An own key by its translation in ``translated`` when given, else (and
+    for Home Assistant's common texts) by the English text.
+    """
+
+    def target(match: re.Match[str]) -> str:
+        parts = match.group(1).split("::")
+        if translated is not None and parts[:2] == ["component", DOMAIN]:
+            value = _at(translated, parts[2:])
+            if isinstance(value, str):
+                return value
+        return _reference_target(match.group(1), english) or match.group(0)
+
+    return REFERENCE.sub(target, text)
+
+
+def _stray_braces(text: str) -> int:
+    """Braces that are not part of a ``{placeholder}``."""
+    rest = PLACEHOLDER.sub("", text)
+    return rest.count("{") + rest.count("}")
+
+
+def _untranslated(english: str, text: str) -> bool:
+    """A copy of an English text of two words or more.
+
+    Placeholders and references are no words; :data:`UNCHANGED_ALLOWED`
+    may stay as they are.
+    """
+    words = WORD.findall(REFERENCE.sub(" ", PLACEHOLDER.sub(" ", english)))
+    return (
+        len(words) >= 2
+        and text.strip() == english.strip()
+        and english not in UNCHANGED_ALLOWED
+    )
+
+
+def _text_problems(
+    english: str, text: str, translated: Tree, english_tree: Tree
+) -> list[str]:
+    """What is wrong with one translated text (an empty list: nothing)."""
+    if not isinstance(text, str) or not text.strip():
+        return ["is empty or not a text"]
+    problems: list[str] = []
+    full_english = _expanded(english, english_tree)
+    full_text = _expanded(text, english_tree, translated)
+    wanted = sorted(set(PLACEHOLDER.findall(full_english)))
+    if (given := sorted(set(PLACEHOLDER.findall(full_text)))) != wanted:
+        problems.append(f"placeholders {given}, English has {wanted}")
+    if _stray_braces(full_text) != _stray_braces(full_english):
+        problems.append("a brace that is not part of a {placeholder}")
+    english_references = REFERENCE.findall(english)
+    for reference in REFERENCE.findall(text):
+        if reference not in english_references:
+            problems.append(f"[%key:{reference}%] is not in the English text")
+        elif _reference_target(reference, english_tree) is None:
+            problems.append(f"[%key:{reference}%] names no text")
+    for reference in set(english_references) - set(REFERENCE.findall(text)):
+        # Resolved by hand: then it must read as the referenced translation.
+        parts = reference.split("::")
+        if parts[:2] == ["component", DOMAIN]:
+            resolved = _at(translated, parts[2:])
+            if not isinstance(resolved, str) or resolved not in text:
+                problems.append(
+                    f"[%key:{reference}%] is neither kept nor its translation"
+                )
+    for name, pattern in NAME_PATTERNS.items():
+        if pattern.search(english) and not pattern.search(text):
+            problems.append(f"{name!r} is not kept")
+    markup = (
+        ("line breaks", lambda value: value.count("\n")),
+        ("bold markers", lambda value: value.count("**")),
+        ("code spans", lambda value: sorted(CODE.findall(value))),
+        ("link targets", lambda value: sorted(LINK_TARGET.findall(value))),
+    )
+    problems += [
+        f"{what} differ from English"
+        for what, measure in markup
+        if measure(text) != measure(english)
+    ]
+    if _untranslated(english, text):
+        problems.append("is the English text, untranslated")
+    return problems
+
+
+def translation_problems(english: Tree, translated: Tree) -> list[str]:
+    """What is wrong with a translation of ``english`` (empty: nothing).
+
+    The same keys as English (none missing, none extra), and for each
+    text: not empty, the same ``{placeholders}``, ``[%key:...%]``
+    references kept (and valid) or resolved to the referenced translation,
+    names such as PTZ or Home Assistant kept, the same markdown and line
+    breaks, and translated (not a copy of an English text of two words
+    or more).
+    """
+    english_leaves = _leaves(english)
+    leaves = _leaves(translated)
+    problems = [
+        f"{'.'.join(path)}: missing" for path in sorted(english_leaves - leaves.keys())
+    ]
+    problems += [
+        f"{'.'.join(path)}: not in English"
+        for path in sorted(leaves.keys() - english_leaves.keys())
+    ]
+    for path, english_text in english_leaves.items():
+        if path in leaves:
+            problems += [
+                f"{'.'.join(path)}: {problem}"
+                for problem in _text_problems(
+                    english_text, leaves[path], translated, english
+                )
+            ]
+    return problems
+
+
+ALL_LANGUAGES = sorted(
+    set(LANGUAGES) | ({path.stem for path in TRANSLATIONS.glob("*.json")} - {"en"})
+)
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_translation_matches_english(language: str) -> None:
+    """Each language file is valid JSON and a full translation of en.json."""
+    path = TRANSLATIONS / f"{language}.json"
+    assert path.is_file(), f"{path.name} is missing"
+    translated = _load_json(path)
+    assert isinstance(translated, dict)
+    assert translation_problems(_load_json(ENGLISH_FILE), translated) == []
+
+
+def test_the_translation_check_finds_what_is_wrong() -> None:
+    """Each kind of fault in a translation is found; a good one passes."""
+    english: Tree = {
+        "step": {
+            "user": {
+                "title": "Connect to the camera at {host}",
+                "description": "Use **HTTPS**:\n\nsee `param.cgi` and [the docs](/x).",
+                "same": "[%key:component::cgi_camera::step::user::title%]",
+                "common": "[%key:common::config_flow::data::host%]",
+                "name": "Home Assistant",
+                "word": "Zoom",
+            }
+        }
+    }
+    good: Tree = {
+        "step": {
+            "user": {
+                "title": "Mit der Kamera unter {host} verbinden",
+                "description": "**HTTPS** verwenden:\n\nsiehe `param.cgi` und "
+                "[die Doku](/x).",
+                "same": "Mit der Kamera unter {host} verbinden",
+                "common": "[%key:common::config_flow::data::host%]",
+                "name": "Home Assistant",
+                "word": "Zoom",
+            }
+        }
+    }
+    assert translation_problems(english, good) == []
+    assert translation_problems(english, english) == [
+        "step.user.title: is the English text, untranslated",
+        "step.user.description: is the English text, untranslated",
+    ]
+    text = good["step"]["user"]["description"]
+    for key, bad, found in (
+        ("title", "Mit der Kamera unter {hots} verbinden", "placeholders"),
+        ("title", "Mit der Kamera verbinden", "placeholders"),
+        ("title", "Mit der Kamera unter {host} {port} verbinden", "placeholders"),
+        ("title", "Mit der Kamera unter {host} verbinden}", "a brace"),
+        ("title", "   ", "empty"),
+        ("title", 3, "not a text"),
+        ("description", text.replace("**", ""), "bold markers"),
+        ("description", text.replace("\n\n", " "), "line breaks"),
+        ("description", text.replace("`", ""), "code spans"),
+        ("description", text.replace("(/x)", "(/y)"), "link targets"),
+        ("description", text.replace("HTTPS", "HTTP"), "'HTTPS' is not kept"),
+        ("same", "Etwas anderes mit {host}", "neither kept nor its translation"),
+        ("same", "[%key:component::cgi_camera::step::user::nothing%]", "not in"),
+        ("common", "[%key:common::config_flow::data::no_such_text%]", "not in"),
+        ("common", "[%key:common::config_flow::data::username%]", "not in"),
+        ("name", "Heimassistent", "'Home Assistant' is not kept"),
+    ):
+        faulty = json.loads(json.dumps(good))
+        faulty["step"]["user"][key] = bad
+        problems = [
+            problem
+            for problem in translation_problems(english, faulty)
+            if problem.startswith(f"step.user.{key}: ")
+        ]
+        assert any(found in problem for problem in problems), (bad, problems)
+    unknown = json.loads(json.dumps(english))
+    unknown["step"]["user"]["common"] = "[%key:common::config_flow::data::nope%]"
+    faulty = json.loads(json.dumps(good))
+    faulty["step"]["user"]["common"] = unknown["step"]["user"]["common"]
+    assert translation_problems(unknown, faulty) == [
+        "step.user.common: [%key:common::config_flow::data::nope%] names no text"
+    ]
+    missing = json.loads(json.dumps(good))
+    del missing["step"]["user"]["word"]
+    assert translation_problems(english, missing) == ["step.user.word: missing"]
+    extra = json.loads(json.dumps(good))
+    extra["step"]["user"]["more"] = "Mehr"
+    assert translation_problems(english, extra) == ["step.user.more: not in English"]
+    nested = json.loads(json.dumps(good))
+    nested["step"]["user"]["word"] = {"name": "Zoom"}
+    assert translation_problems(english, nested)
+
+
+def test_a_key_given_twice_is_refused(tmp_path: Path) -> None:
+    """A JSON object with a key twice (the last would silently win) fails."""
+    path = tmp_path / "de.json"
+    path.write_text('{"title": "Eins", "title": "Zwei"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="given twice"):
+        _load_json(path)

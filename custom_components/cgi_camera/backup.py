@@ -84,14 +84,20 @@ def _discard(file: BinaryIO, temp: Path) -> None:
 async def async_save_backup(
     hass: HomeAssistant, client: CameraClient, *, fallback_stem: str, keep: int
 ) -> SavedBackup:
-    """Stream backup.cgi into the backups folder; keep the newest ``keep``."""
+    """Stream backup.cgi into the backups folder; keep the newest ``keep``.
+
+    The client yields the chunks; each is written here, in the executor.
+    Errors writing the file propagate as they are (``OSError``).
+    """
     folder = backup_folder(hass)
     file, temp = await hass.async_add_executor_job(_prepare, folder)
     try:
-        info = await client.backup(file)
+        async with client.system.backup() as download:
+            async for chunk in download:
+                await hass.async_add_executor_job(file.write, chunk)
     except BaseException:
         await hass.async_add_executor_job(_discard, file, temp)
         raise
-    stem = safe_stem(info.filename, fallback_stem)
+    stem = safe_stem(download.filename, fallback_stem)
     stamp = dt_util.utcnow().strftime("%Y%m%d-%H%M%S-%f")
     return await hass.async_add_executor_job(_finish, file, temp, stem, stamp, keep)

@@ -44,7 +44,7 @@ class CgiCameraButtonDescription(ButtonEntityDescription):
 
 async def _restart(button: CgiCameraButton) -> None:
     try:
-        await button.coordinator.client.restart()
+        await button.coordinator.client.system.restart()
     except CameraError as err:
         raise device_error(err, "restart_failed") from err
 

@@ -133,7 +133,7 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
         default = None if option == RESOLUTION_DEVICE_DEFAULT else str(option)
         resolution = snapshot_resolution(width, height, default)
         try:
-            return await self.hub.client.snapshot(
+            return await self.hub.client.video.snapshot(
                 self.hub.api_camera(self.source), resolution
             )
         except CameraError as err:

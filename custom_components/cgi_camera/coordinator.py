@@ -275,7 +275,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         data = CgiCameraData()
         sent = False
         if self.output_ports:
-            data.outputs = await self.client.output_states(self.output_ports)
+            data.outputs = await self.client.io.output_states(self.output_ports)
             sent = True
         if self.device.capabilities.sd_card:
             data.storage, read = await self._async_storage_for_poll()
@@ -285,7 +285,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             await self._async_poll_part(data, part, first=not sent)
             sent = True
         if not sent:
-            await self.client.ping()
+            await self.client.system.ping()
         for part in self._wanted.keys() - parts:
             copy_part(self.data, data, part)  # wanted meanwhile, read already
         return data
@@ -314,11 +314,11 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     async def _async_read_part(self, data: CgiCameraData, part: Part) -> None:
         """Read ``part`` into ``data`` with one request."""
         if not isinstance(part, int):
-            data.video = await self.client.video_status(self.video_sources)
+            data.video = await self.client.video.status(self.video_sources)
             return
         # camera= only on devices with several sources (as ptz.camera_arg).
         camera = part if self.video_sources else None
-        data.ptz_positions[part] = await self.client.ptz_position(camera=camera)
+        data.ptz_positions[part] = await self.client.ptz.position(camera=camera)
 
     def _part_failed(self, part: Part, err: CameraError) -> None:
         if part not in self._failed_parts:
@@ -434,7 +434,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
     async def _async_poll_storage(self) -> StorageState:
         try:
-            disks = await self.client.storage_disks(SD_DISK_ID)
+            disks = await self.client.storage.disks(SD_DISK_ID)
         except CameraNotFoundError:
             return StorageState(disk=None)
         disk = next((d for d in disks if d.disk_id == SD_DISK_ID), None)
@@ -443,7 +443,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         state = StorageState(disk=disk)
         if self.recordings_wanted and state.usable:
             try:
-                state.recordings = len(await self.client.storage_recordings())
+                state.recordings = len(await self.client.storage.recordings())
             except CameraNotFoundError:
                 state.recordings = None
         return state
@@ -553,7 +553,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             # A garbled part may have carried a change: read the inputs again.
             self._async_start_resync(generation)
 
-        stream = self.client.monitor_inputs(
+        stream = self.client.io.monitor_inputs(
             self.input_ports, on_connect=on_connect, on_unreadable=on_unreadable
         )
         try:
@@ -586,7 +586,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         """
         versions = dict(self._input_versions)
         try:
-            states = await self.client.input_states(self.input_ports)
+            states = await self.client.io.input_states(self.input_ports)
         except CameraAuthenticationError:
             self._async_auth_failed()
             self.async_kill_stream("authentication failed")
@@ -667,7 +667,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             if self.update_interval
             else None,
             "inputs": dict(self.inputs),
-            "io": self.client.io_report,
+            "io": self.client.io.report,
             "push": {
                 "connected": self.push.connected,
                 "connected_since": self.push.connected_since.isoformat()

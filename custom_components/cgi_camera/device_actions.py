@@ -31,7 +31,7 @@ from homeassistant.helpers.typing import VolDictType
 import voluptuous as vol
 
 from .action_support import ActionSchema, camera_error, invalid, text
-from .api import CameraClient, CameraError
+from .api import CameraError, StorageApi
 from .backup import backup_folder
 from .compat import async_register_admin_service
 from .const import DOMAIN, SD_DISK_ID
@@ -176,13 +176,13 @@ def _require_sd(entry: CgiCameraConfigEntry) -> None:
 async def _set_parameters(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
-    await entry.runtime_data.client.update_params(data[ATTR_PARAMETERS])
+    await entry.runtime_data.client.params.update(data[ATTR_PARAMETERS])
 
 
 async def _get_parameters(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> ServiceResponse:
-    values = await entry.runtime_data.client.list_params(data.get(ATTR_PARAMETERS))
+    values = await entry.runtime_data.client.params.list(data.get(ATTR_PARAMETERS))
     # What diagnostics hide (redact.py): secrets, addresses, host and user names.
     redacted = Redactor.for_entry(entry, values).params(values)
     return {ATTR_PARAMETERS: cast("dict[str, Any]", redacted)}
@@ -199,7 +199,7 @@ async def _set_osd_text(
         data.get(key) is None for key in (ATTR_TEXT_ENABLED, ATTR_DATE, ATTR_CLOCK)
     ):
         raise invalid("nothing_to_set", service=f"{DOMAIN}.set_osd_text")
-    await entry.runtime_data.client.set_osd(
+    await entry.runtime_data.client.system.set_osd(
         text=text_value,
         date=data.get(ATTR_DATE),
         clock=data.get(ATTR_CLOCK),
@@ -215,31 +215,31 @@ async def _sync_time(
 
 
 async def _storage_request(
-    entry: CgiCameraConfigEntry, request: Callable[[CameraClient], Awaitable[None]]
+    entry: CgiCameraConfigEntry, request: Callable[[StorageApi], Awaitable[None]]
 ) -> None:
     """Send an SD card request, then re-read the card."""
     _require_sd(entry)
-    await request(entry.runtime_data.client)
+    await request(entry.runtime_data.client.storage)
     await entry.runtime_data.coordinator.async_refresh_storage()
 
 
 async def _storage_mount(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
-    await _storage_request(entry, lambda c: c.storage_mount(data[ATTR_DISK_ID]))
+    await _storage_request(entry, lambda storage: storage.mount(data[ATTR_DISK_ID]))
 
 
 async def _storage_unmount(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
-    await _storage_request(entry, lambda c: c.storage_unmount(data[ATTR_DISK_ID]))
+    await _storage_request(entry, lambda storage: storage.unmount(data[ATTR_DISK_ID]))
 
 
 async def _storage_format(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
     _require_confirm(data, "storage_format")
-    await _storage_request(entry, lambda c: c.storage_format(data[ATTR_DISK_ID]))
+    await _storage_request(entry, lambda storage: storage.format(data[ATTR_DISK_ID]))
 
 
 async def _storage_remove_recording(
@@ -248,7 +248,9 @@ async def _storage_remove_recording(
     recording_id = data[ATTR_RECORDING_ID]
     if recording_id.lower() == "all":
         _require_confirm(data, "storage_remove_recording")
-    await _storage_request(entry, lambda c: c.storage_remove_recording(recording_id))
+    await _storage_request(
+        entry, lambda storage: storage.remove_recording(recording_id)
+    )
 
 
 def _read_backup(folder: Path, value: str) -> tuple[str, bytes]:
@@ -285,14 +287,16 @@ async def _restore_backup(
     name, content = await hass.async_add_executor_job(
         _read_backup, backup_folder(hass), data[ATTR_FILE]
     )
-    await entry.runtime_data.client.restore(content, filename=name)
+    await entry.runtime_data.client.system.restore(content, filename=name)
 
 
 async def _factory_default(
     hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
 ) -> None:
     _require_confirm(data, "factory_default")
-    await entry.runtime_data.client.factory_default(hard=data[ATTR_MODE] == "hard")
+    await entry.runtime_data.client.system.factory_default(
+        hard=data[ATTR_MODE] == "hard"
+    )
 
 
 # ------------------------------------------------------------- registration

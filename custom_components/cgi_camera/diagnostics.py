@@ -39,7 +39,7 @@ async def async_get_config_entry_diagnostics(
     coordinator = runtime.coordinator
     error: str | None = None
     try:
-        values = await runtime.client.list_params()
+        values = await runtime.client.params.list()
     except CameraError as err:
         values, error = {}, type(err).__name__
     redactor = Redactor.for_entry(entry, values)

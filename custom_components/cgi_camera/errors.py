@@ -12,6 +12,15 @@ from .api import (
 )
 from .const import DOMAIN
 
+# One message per right the device says is missing (api/rights.py), so each
+# language can phrase it.
+_FORBIDDEN_KEYS = {
+    "viewer": "action_forbidden_viewer",
+    "operator": "action_forbidden_operator",
+    "administrator": "action_forbidden_administrator",
+    "root": "action_forbidden_root",
+}
+
 
 def device_error(
     err: CameraError, translation_key: str, **placeholders: object
@@ -26,7 +35,7 @@ def device_error(
         key = "request_refused"
         values["message"] = str(getattr(err, "message", "") or err)
     elif isinstance(err, CameraForbiddenError):
-        key = "action_forbidden"
+        key = _FORBIDDEN_KEYS.get(err.right, "action_forbidden_viewer")
     elif isinstance(err, CameraAuthenticationError):
         key = "action_unauthorized"
     else:

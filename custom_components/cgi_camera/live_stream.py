@@ -250,7 +250,7 @@ class SourceStream:
                     self.source,
                     resolution or "device default",
                 )
-                frames = hub.client.mjpeg_frames(
+                frames = hub.client.video.mjpeg_frames(
                     hub.api_camera(self.source), resolution
                 )
                 try:

@@ -181,12 +181,12 @@ async def async_load_source(
     async with state.lock:
         try:
             if state.info is None:
-                state.info = await client.ptz_info(camera=camera)
+                state.info = await client.ptz.info(camera=camera)
             if state.presets is None:
-                state.presets = await client.ptz_presets(camera=camera)
+                state.presets = await client.ptz.presets(camera=camera)
                 runtime.ptz.async_notify_presets(source)
             if size and state.image_size is None:
-                state.image_size = await client.image_size(source)
+                state.image_size = await client.video.image_size(source)
         except CameraError as err:
             _LOGGER.debug(
                 "Cannot read the PTZ capabilities of source %s: %s", source, err
@@ -284,19 +284,19 @@ def _known_preset(target: PtzTarget, value: int | str) -> int | str:
 async def async_move(target: PtzTarget, direction: str) -> None:
     """Move one step (or home)."""
     await async_require(target, ["move"])
-    await _send(target, target.client.ptz_move(direction, camera=target.camera))
+    await _send(target, target.client.ptz.move(direction, camera=target.camera))
 
 
 async def async_absolute(target: PtzTarget, values: dict[str, Any]) -> None:
     """Move to absolute pan/tilt/zoom/focus/iris."""
     await async_require(target, values)
-    await _send(target, target.client.ptz_absolute(**values, camera=target.camera))
+    await _send(target, target.client.ptz.absolute(**values, camera=target.camera))
 
 
 async def async_relative(target: PtzTarget, values: dict[str, Any]) -> None:
     """Move relative to the current position."""
     await async_require(target, (f"r{axis}" for axis in values))
-    await _send(target, target.client.ptz_relative(**values, camera=target.camera))
+    await _send(target, target.client.ptz.relative(**values, camera=target.camera))
 
 
 async def async_continuous(
@@ -308,7 +308,7 @@ async def async_continuous(
         values.setdefault(ATTR_TILT, 0)
     await async_require(target, (CONTINUOUS_COMMANDS[axis] for axis in values))
     target.state.async_cancel_stop()
-    await _send(target, target.client.ptz_continuous(**values, camera=target.camera))
+    await _send(target, target.client.ptz.continuous(**values, camera=target.camera))
     if duration is not None:
         _schedule_stop(target, dict.fromkeys(values, 0), duration)
 
@@ -318,14 +318,14 @@ async def async_stop(target: PtzTarget) -> None:
     state = target.state
     state.async_cancel_stop()
     if state.info is None:
-        await _send(target, target.client.ptz_stop(camera=target.camera))
+        await _send(target, target.client.ptz.stop(camera=target.camera))
         return
     axes = {axis: 0 for axis in AXES if state.info.supports(CONTINUOUS_COMMANDS[axis])}
     if not axes:
         raise invalid(
             "ptz_unsupported", command="continuous moves", entity_id=target.name
         )
-    await _send(target, target.client.ptz_continuous(**axes, camera=target.camera))
+    await _send(target, target.client.ptz.continuous(**axes, camera=target.camera))
 
 
 async def async_center(
@@ -352,7 +352,7 @@ async def async_center(
         check_range(ATTR_Y, y, 0, image_height)
     await _send(
         target,
-        target.client.ptz_center(
+        target.client.ptz.center(
             x,
             y,
             zoom=zoom,
@@ -370,13 +370,13 @@ async def async_goto_preset(target: PtzTarget, preset: int | str) -> None:
         target,
         ["gotoserverpresetno" if isinstance(preset, int) else "gotoserverpresetname"],
     )
-    await _send(target, target.client.ptz_goto_preset(preset, camera=target.camera))
+    await _send(target, target.client.ptz.goto_preset(preset, camera=target.camera))
 
 
 async def async_set_preset(target: PtzTarget, preset: int | str, home: bool) -> None:
     """Save the current position as a preset."""
     try:
-        await target.client.ptz_set_preset(preset, home=home, camera=target.camera)
+        await target.client.ptz.set_preset(preset, home=home, camera=target.camera)
     finally:
         await async_refresh_presets(target)
 
@@ -385,7 +385,7 @@ async def async_remove_preset(target: PtzTarget, preset: int | str) -> None:
     """Remove a preset."""
     preset = _known_preset(target, preset)
     try:
-        await target.client.ptz_remove_preset(preset, camera=target.camera)
+        await target.client.ptz.remove_preset(preset, camera=target.camera)
     finally:
         await async_refresh_presets(target)
 
@@ -393,31 +393,31 @@ async def async_remove_preset(target: PtzTarget, preset: int | str) -> None:
 async def async_set_speed(target: PtzTarget, speed: int) -> None:
     """Set the head speed."""
     await async_require(target, ["speed"])
-    await _send(target, target.client.ptz_set_speed(speed, camera=target.camera))
+    await _send(target, target.client.ptz.set_speed(speed, camera=target.camera))
 
 
 async def async_autofocus(target: PtzTarget, enabled: bool) -> None:
     """Switch autofocus."""
     await async_require(target, ["autofocus"])
-    await _send(target, target.client.ptz_autofocus(enabled, camera=target.camera))
+    await _send(target, target.client.ptz.autofocus(enabled, camera=target.camera))
 
 
 async def async_autoiris(target: PtzTarget, enabled: bool) -> None:
     """Switch autoiris."""
     await async_require(target, ["autoiris"])
-    await _send(target, target.client.ptz_autoiris(enabled, camera=target.camera))
+    await _send(target, target.client.ptz.autoiris(enabled, camera=target.camera))
 
 
 async def async_auxiliary(target: PtzTarget, function: str) -> None:
     """Run a device-specific auxiliary function."""
     await async_require(target, ["auxiliary"])
-    await _send(target, target.client.ptz_auxiliary(function, camera=target.camera))
+    await _send(target, target.client.ptz.auxiliary(function, camera=target.camera))
 
 
 async def async_refresh_presets(target: PtzTarget) -> None:
     """Re-read the presets (after set/remove) and update the select."""
     try:
-        presets = await target.client.ptz_presets(camera=target.camera)
+        presets = await target.client.ptz.presets(camera=target.camera)
     except CameraError as err:
         _LOGGER.debug("Cannot re-read the presets of %s: %s", target.name, err)
         return
@@ -456,7 +456,7 @@ def _schedule_stop(target: PtzTarget, axes: dict[str, int], duration: float) -> 
 
 async def _async_timed_stop(target: PtzTarget, axes: dict[str, int]) -> None:
     try:
-        await _send(target, target.client.ptz_continuous(**axes, camera=target.camera))
+        await _send(target, target.client.ptz.continuous(**axes, camera=target.camera))
     except CameraError as err:
         _LOGGER.warning("Cannot stop the continuous move of %s: %s", target.name, err)
 

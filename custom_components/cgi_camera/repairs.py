@@ -69,7 +69,7 @@ class ClockChecker:
         the coordinator already reports it unavailable.
         """
         try:
-            device_time = await self.entry.runtime_data.client.get_date()
+            device_time = await self.entry.runtime_data.client.system.get_date()
         except CameraError as err:
             _LOGGER.debug("Cannot read the clock of %s: %s", self.entry.title, err)
             return
@@ -108,7 +108,7 @@ def async_start_clock_check(hass: HomeAssistant, entry: CgiCameraConfigEntry) ->
 async def async_sync_time(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None:
     """Set the device clock from Home Assistant's, in GMT; clear the issue."""
     try:
-        await entry.runtime_data.client.set_date(dt_util.utcnow(), gmt=True)
+        await entry.runtime_data.client.system.set_date(dt_util.utcnow(), gmt=True)
     except CameraError as err:
         raise camera_error(err, "sync_time_failed") from err
     ir.async_delete_issue(hass, DOMAIN, issue_id(entry))

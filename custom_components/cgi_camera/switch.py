@@ -79,9 +79,9 @@ class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):
     async def _async_set(self, active: bool) -> None:
         client = self.coordinator.client
         try:
-            await client.set_output(self.port, active)
+            await client.io.set_output(self.port, active)
             # Show what the device confirms, not what was asked.
-            confirmed = await client.output_states([self.port])
+            confirmed = await client.io.output_states([self.port])
         except CameraError as err:
             raise device_error(err, "set_output_failed", port=self.port) from err
         self.coordinator.async_set_outputs(confirmed)
@@ -97,8 +97,8 @@ class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):
         )
         client = self.coordinator.client
         try:
-            await client.pulse_output(self.port, sequence)
-            confirmed = await client.output_states([self.port])
+            await client.io.pulse_output(self.port, sequence)
+            confirmed = await client.io.output_states([self.port])
         except CameraError as err:
             raise device_error(err, "pulse_output_failed", port=self.port) from err
         self.coordinator.async_set_outputs(confirmed)

@@ -1,18 +1,26 @@
-"""Fixtures for the API client tests: a session and clients for simulators."""
+"""Fixtures for the API client tests: a session and clients for simulators.
+
+Nothing here needs Home Assistant: the library lane (scripts/test-lib) loads
+this conftest and not ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
 import pytest
 
-from custom_components.cgi_camera.api import CameraClient
+from cgi_camera_api import CameraClient
 from simulator import Simulator
+from tests.sim_fixtures import (  # noqa: F401  # fixtures, and the type for tests
+    SimulatorFactory,
+    simulator,
+    simulator_factory,
+)
 
 type ClientFactory = Callable[..., CameraClient]
-type SimulatorFactory = Callable[..., Awaitable[Simulator]]
 
 
 @pytest.fixture
@@ -35,6 +43,9 @@ def client_for(session: aiohttp.ClientSession) -> ClientFactory:
 
 
 @pytest.fixture
-def client(simulator: Simulator, client_for: ClientFactory) -> CameraClient:
+def client(
+    simulator: Simulator,  # noqa: F811  # the fixture imported above
+    client_for: ClientFactory,
+) -> CameraClient:
     """A client for the default simulator."""
     return client_for(simulator)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 import itertools
 from typing import Any
 
-from custom_components.cgi_camera.api import CameraError, MultipartStreamReader, Part
+from cgi_camera_api import CameraError, MultipartStreamReader, Part
 
 
 def split(data: bytes, cuts: Sequence[int]) -> list[bytes]:

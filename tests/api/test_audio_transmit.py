@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraClient,
     CameraValueError,
 )
@@ -33,7 +33,7 @@ async def test_blocks_arrive_with_content_length_not_chunked(
 ) -> None:
     """An iterable of blocks: a Content-Length, no chunking, the exact bytes."""
     blocks = _blocks(5)
-    await client.audio_transmit(_iterate(blocks), length=5 * BLOCK)
+    await client.audio.transmit(_iterate(blocks), length=5 * BLOCK)
     [received] = simulator.audio_transmits
     assert received.content_length == 5 * BLOCK
     assert received.transfer_encoding is None
@@ -59,8 +59,8 @@ async def test_bytes_body_and_content_type(
 ) -> None:
     """A bytes body (length optional, checked when given) and another MIME type."""
     audio = bytes(range(256)) * 3
-    await client.audio_transmit(audio, content_type="audio/32KADPCM")
-    await client.audio_transmit(bytearray(audio), length=len(audio))
+    await client.audio.transmit(audio, content_type="audio/32KADPCM")
+    await client.audio.transmit(bytearray(audio), length=len(audio))
     first, second = simulator.audio_transmits
     for received in (first, second):
         assert received.content_length == len(audio)
@@ -80,7 +80,7 @@ async def test_body_is_streamed(client: CameraClient, simulator: Simulator) -> N
         assert simulator.audio_transmits[-1].received == BLOCK
         yield b"\x02" * BLOCK
 
-    await client.audio_transmit(blocks(), length=2 * BLOCK)
+    await client.audio.transmit(blocks(), length=2 * BLOCK)
     assert (
         bytes(simulator.audio_transmits[-1].body) == b"\x01" * BLOCK + b"\x02" * BLOCK
     )
@@ -112,7 +112,7 @@ async def test_arguments_checked_before_any_request(
     ]
     for audio, options, problem in cases:
         with pytest.raises(CameraValueError, match=problem):
-            await client.audio_transmit(audio, **options)  # type: ignore[arg-type]
+            await client.audio.transmit(audio, **options)  # type: ignore[arg-type]
     assert simulator.counters.total_requests == 0
 
 
@@ -121,7 +121,7 @@ async def test_longer_blocks_abort_before_the_extra_bytes(
 ) -> None:
     """Blocks longer than declared: CameraValueError; the device never gets more."""
     with pytest.raises(CameraValueError, match="longer than the declared 300"):
-        await client.audio_transmit(_delivered(_blocks(3), simulator), length=300)
+        await client.audio.transmit(_delivered(_blocks(3), simulator), length=300)
     [received] = simulator.audio_transmits
     await received.wait_for_bytes(10**9)  # returns once the request is over
     assert received.content_length == 300
@@ -133,7 +133,7 @@ async def test_longer_blocks_abort_before_the_extra_bytes(
 async def test_shorter_blocks_abort(client: CameraClient, simulator: Simulator) -> None:
     """Blocks shorter than declared: CameraValueError; the body is cut, not complete."""
     with pytest.raises(CameraValueError, match="after 480 of the declared 720"):
-        await client.audio_transmit(_delivered(_blocks(2), simulator), length=720)
+        await client.audio.transmit(_delivered(_blocks(2), simulator), length=720)
     [received] = simulator.audio_transmits
     await received.wait_for_bytes(10**9)  # returns once the request is over
     assert received.received == 2 * BLOCK
@@ -145,8 +145,8 @@ async def test_empty_blocks_are_skipped(
     client: CameraClient, simulator: Simulator
 ) -> None:
     """Empty blocks count for nothing; an empty body is a valid transmit."""
-    await client.audio_transmit(_iterate([b"", b"ab", b"", b"cd"]), length=4)
-    await client.audio_transmit(_iterate([]), length=0)
+    await client.audio.transmit(_iterate([b"", b"ab", b"", b"cd"]), length=4)
+    await client.audio.transmit(_iterate([]), length=0)
     first, second = simulator.audio_transmits
     assert bytes(first.body) == b"abcd"
     assert second.content_length == 0

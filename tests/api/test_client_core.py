@@ -7,14 +7,14 @@ import time
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraAuthenticationError,
     CameraClient,
     CameraForbiddenError,
     CameraRequestRefusedError,
     CameraValueError,
 )
-from custom_components.cgi_camera.api.transport import basic_authorization
+from cgi_camera_api.transport import basic_authorization
 from simulator import Simulator
 
 from .conftest import ClientFactory, SimulatorFactory
@@ -28,11 +28,11 @@ async def test_auth_learnt_then_one_request_per_call(
     sim = await simulator_factory(auth=scheme)
     client = client_for(sim)
     assert client.auth_scheme is None
-    await client.list_params(["Brand"])
+    await client.params.list(["Brand"])
     assert client.auth_scheme == ("basic" if scheme == "basic" else "digest")
     assert sim.counters.total_requests == 2
     for expected in (3, 4, 5):
-        await client.list_params(["Brand.Brand"])
+        await client.params.list(["Brand.Brand"])
         assert sim.counters.total_requests == expected
 
 
@@ -42,14 +42,14 @@ async def test_wrong_password_and_update_credentials(
     """401 -> CameraAuthenticationError; new credentials work at once."""
     client = client_for(simulator, password="wrong")
     with pytest.raises(CameraAuthenticationError):
-        await client.list_params(["Brand"])
+        await client.params.list(["Brand"])
     client.update_credentials("root", "pass")
-    assert (await client.list_params(["Brand.Brand"]))["Brand.Brand"] == "CGI"
+    assert (await client.params.list(["Brand.Brand"]))["Brand.Brand"] == "CGI"
     simulator.change_password("root", "changed")
     with pytest.raises(CameraAuthenticationError):
-        await client.list_params(["Brand.Brand"])
+        await client.params.list(["Brand.Brand"])
     client.update_credentials("root", "changed")
-    await client.list_params(["Brand.Brand"])
+    await client.params.list(["Brand.Brand"])
 
 
 async def test_basic_update_credentials(
@@ -59,9 +59,9 @@ async def test_basic_update_credentials(
     sim = await simulator_factory(auth="basic")
     client = client_for(sim, password="bad")
     with pytest.raises(CameraAuthenticationError):
-        await client.list_params(["Brand"])
+        await client.params.list(["Brand"])
     client.update_credentials("root", "pass")
-    await client.list_params(["Brand"])
+    await client.params.list(["Brand"])
 
 
 async def test_digest_stale_nonce_is_rechallenged(
@@ -70,12 +70,12 @@ async def test_digest_stale_nonce_is_rechallenged(
     """A stale nonce costs one extra request, then nc restarts."""
     sim = await simulator_factory(auth="digest", nonce_lifetime=60)
     client = client_for(sim)
-    await client.list_params(["Brand"])
+    await client.params.list(["Brand"])
     before = sim.counters.total_requests
     sim.auth.clock = lambda: time.monotonic() + 1000
-    await client.list_params(["Brand"])
+    await client.params.list(["Brand"])
     assert sim.counters.total_requests == before + 2
-    await client.list_params(["Brand"])
+    await client.params.list(["Brand"])
     assert sim.counters.total_requests == before + 3
 
 
@@ -85,10 +85,10 @@ async def test_nonce_forgotten_after_reboot(
     """After a reboot the old nonce is unknown: answered once with the new one."""
     sim = await simulator_factory(auth="digest", reboot_seconds=0)
     client = client_for(sim)
-    await client.list_params(["Brand"])
+    await client.params.list(["Brand"])
     await sim.reboot(0)
     await sim.wait_until_up()
-    await client.list_params(["Brand"])
+    await client.params.list(["Brand"])
 
 
 def test_base_url_and_repr(client: CameraClient) -> None:
@@ -135,13 +135,13 @@ def test_bad_settings(session: object, host: str, options: dict[str, object]) ->
 
 async def test_list_params(client: CameraClient, simulator: Simulator) -> None:
     """Groups, several groups with a literal comma, wildcards, everything."""
-    brand = await client.list_params(["Brand"])
+    brand = await client.params.list(["Brand"])
     assert brand["Brand.ProdNbr"] == "CGI-211"
-    both = await client.list_params(["Brand.Brand", "Image.MaxViewers"])
+    both = await client.params.list(["Brand.Brand", "Image.MaxViewers"])
     assert both == {"Brand.Brand": "CGI", "Image.MaxViewers": "10"}
-    names = await client.list_params(["Input.*.Name"])
+    names = await client.params.list(["Input.*.Name"])
     assert set(names) == {"Input.I0.Name", "Input.I1.Name"}
-    everything = await client.list_params()
+    everything = await client.params.list()
     assert everything["Brand.Brand"] == "CGI"
     assert len(everything) > 50
 
@@ -149,21 +149,21 @@ async def test_list_params(client: CameraClient, simulator: Simulator) -> None:
 async def test_list_unknown_group_is_refused(client: CameraClient) -> None:
     """``# Error:`` keeps the device's text."""
     with pytest.raises(CameraRequestRefusedError) as info:
-        await client.list_params(["NoSuchGroup"])
+        await client.params.list(["NoSuchGroup"])
     assert "NoSuchGroup" in info.value.message
 
 
 async def test_update_params(client: CameraClient, simulator: Simulator) -> None:
     """Several values in one request; bad values are refused."""
-    await client.update_params(
+    await client.params.update(
         {"Image.I0.Text.String": "a&b=c", "Network.HostName": "front door"}
     )
     assert simulator.params["Image.I0.Text.String"] == "a&b=c"
     assert simulator.params["Network.HostName"] == "front door"
     with pytest.raises(CameraRequestRefusedError, match="expected an integer"):
-        await client.update_params({"Image.MaxViewers": "many"})
+        await client.params.update({"Image.MaxViewers": "many"})
     with pytest.raises(CameraValueError):
-        await client.update_params({})
+        await client.params.update({})
 
 
 @settings(
@@ -179,7 +179,7 @@ async def test_values_never_inject_parameters(
     # the simulator types a value by its current one ("5" makes it an integer)
     simulator.state.params.values["Image.I0.Text.String"] = "text"
     before = dict(simulator.params)
-    await client.update_params({"Image.I0.Text.String": value})
+    await client.params.update({"Image.I0.Text.String": value})
     after = dict(simulator.params)
     assert after.pop("Image.I0.Text.String") == value
     before.pop("Image.I0.Text.String")
@@ -190,20 +190,20 @@ async def test_add_and_remove_groups(
     client: CameraClient, simulator: Simulator
 ) -> None:
     """add returns the id; remove takes several groups in one request."""
-    first = await client.add_param_group(
+    first = await client.params.add_group(
         "Event", "event", {"Event.E.Name": "My, event=1", "Event.E.Enabled": "yes"}
     )
-    second = await client.add_param_group("Event", "event", force=True)
+    second = await client.params.add_group("Event", "event", force=True)
     assert first != second
     assert simulator.params[f"Event.{first}.Name"] == "My, event=1"
-    await client.remove_param_groups([f"Event.{first}", f"Event.{second}"])
+    await client.params.remove_groups([f"Event.{first}", f"Event.{second}"])
     assert not any(key.startswith(f"Event.{first}.") for key in simulator.params)
     with pytest.raises(CameraRequestRefusedError, match="Request failed"):
-        await client.remove_param_groups([f"Event.{first}"])
+        await client.params.remove_groups([f"Event.{first}"])
     with pytest.raises(CameraRequestRefusedError, match="unknown template"):
-        await client.add_param_group("Event", "nonsense")
+        await client.params.add_group("Event", "nonsense")
     with pytest.raises(CameraValueError):
-        await client.remove_param_groups([])
+        await client.params.remove_groups([])
 
 
 # -- device info -----------------------------------------------------------------
@@ -213,7 +213,7 @@ async def test_device_info_in_one_request(
     client: CameraClient, simulator: Simulator
 ) -> None:
     """One param.cgi request (after the auth handshake) gives everything."""
-    await client.list_params(["Brand.Brand"])
+    await client.params.list(["Brand.Brand"])
     before = simulator.counters.total_requests
     info = await client.get_device_info()
     assert simulator.counters.total_requests == before + 1
@@ -245,7 +245,7 @@ async def test_device_info_video_server_without_ptz(
         mac="AC:CC:8E:00:00:01",
     )
     client = client_for(sim)
-    await client.update_params({"Input.I2.Name": "Gate"})
+    await client.params.update({"Input.I2.Name": "Gate"})
     info = await client.get_device_info()
     caps = info.capabilities
     assert (caps.sources, caps.has_quad, caps.inputs, caps.outputs) == (4, True, 4, 0)
@@ -264,39 +264,39 @@ async def test_users(
     client: CameraClient, simulator: Simulator, client_for: ClientFactory
 ) -> None:
     """get, add, update, remove; a viewer gets 403 on admin requests."""
-    users = await client.get_users()
+    users = await client.users.get()
     assert "root" in users.groups["root"]
-    await client.add_user("joe", "foo1", "axuser", ["axview"], comment="Joe & co")
-    assert "joe" in (await client.get_users()).groups["axview"]
+    await client.users.add("joe", "foo1", "axuser", ["axview"], comment="Joe & co")
+    assert "joe" in (await client.users.get()).groups["axview"]
     viewer = client_for(simulator, username="joe", password="foo1")
-    await viewer.list_params(["Brand"])
+    await viewer.params.list(["Brand"])
     with pytest.raises(CameraForbiddenError):
-        await viewer.update_params({"Network.HostName": "x"})
-    await client.update_user(
+        await viewer.params.update({"Network.HostName": "x"})
+    await client.users.update(
         "joe", password="bar2", secondary_groups=["axview", "axoper"]
     )
-    await client.update_user("joe", group="axuser", comment="c")
-    assert "joe" in (await client.get_users()).groups["axoper"]
+    await client.users.update("joe", group="axuser", comment="c")
+    assert "joe" in (await client.users.get()).groups["axoper"]
     with pytest.raises(CameraAuthenticationError):
-        await viewer.list_params(["Brand"])
-    await client.remove_user("joe")
-    assert "joe" not in (await client.get_users()).groups["axview"]
+        await viewer.params.list(["Brand"])
+    await client.users.remove("joe")
+    assert "joe" not in (await client.users.get()).groups["axview"]
     with pytest.raises(CameraRequestRefusedError, match="does not exist"):
-        await client.remove_user("joe")
+        await client.users.remove("joe")
 
 
 @pytest.mark.parametrize(
     ("call", "argument"),
     [
-        (lambda c: c.add_user("jo e", "pw", "axuser"), "user"),
-        (lambda c: c.add_user("joe", "p&w", "axuser"), "password"),
-        (lambda c: c.add_user("joe", "pw", "ax user"), "group"),
-        (lambda c: c.add_user("joe", "pw", "axuser", ["a:b"]), "secondary_groups"),
-        (lambda c: c.update_user("joe"), "user"),
-        (lambda c: c.update_user("joe", password=""), "password"),
-        (lambda c: c.update_user("joe", group="x y"), "group"),
-        (lambda c: c.update_user("joe", secondary_groups=["x,y"]), "secondary_groups"),
-        (lambda c: c.remove_user(""), "user"),
+        (lambda c: c.users.add("jo e", "pw", "axuser"), "user"),
+        (lambda c: c.users.add("joe", "p&w", "axuser"), "password"),
+        (lambda c: c.users.add("joe", "pw", "ax user"), "group"),
+        (lambda c: c.users.add("joe", "pw", "axuser", ["a:b"]), "secondary_groups"),
+        (lambda c: c.users.update("joe"), "user"),
+        (lambda c: c.users.update("joe", password=""), "password"),
+        (lambda c: c.users.update("joe", group="x y"), "group"),
+        (lambda c: c.users.update("joe", secondary_groups=["x,y"]), "secondary_groups"),
+        (lambda c: c.users.remove(""), "user"),
     ],
 )
 async def test_user_arguments_checked_before_sending(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraClient,
     CameraNotFoundError,
     CameraRequestRefusedError,
@@ -23,26 +23,28 @@ async def test_system(
     """restart, factory defaults, system log, date, OSD."""
     sim = await simulator_factory(reboot_seconds=0)
     client = client_for(sim)
-    await client.set_osd(text="Gate, 1 & 2", date=True, clock=False, text_enabled=True)
-    await client.set_osd(text="x", commit=True)
+    await client.system.set_osd(
+        text="Gate, 1 & 2", date=True, clock=False, text_enabled=True
+    )
+    await client.system.set_osd(text="x", commit=True)
     with pytest.raises(CameraValueError):
-        await client.set_osd()
-    assert "System" in await client.system_log()
-    await client.set_date(
+        await client.system.set_osd()
+    assert "System" in await client.system.log()
+    await client.system.set_date(
         datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone(timedelta(hours=2)))
     )
-    device_time = await client.get_date()
+    device_time = await client.system.get_date()
     assert device_time.tzinfo is UTC
     assert abs(device_time - datetime(2024, 5, 6, 5, 8, 9, tzinfo=UTC)) < timedelta(
         seconds=5
     )
-    await client.set_date(datetime(2024, 1, 1), gmt=False)
+    await client.system.set_date(datetime(2024, 1, 1), gmt=False)
     with pytest.raises(CameraValueError):
-        await client.set_date(datetime(2040, 1, 1))
+        await client.system.set_date(datetime(2040, 1, 1))
     for call in (
-        client.restart(),
-        client.factory_default(),
-        client.factory_default(hard=True),
+        client.system.restart(),
+        client.system.factory_default(),
+        client.system.factory_default(hard=True),
     ):
         await call
         await sim.wait_until_up()
@@ -53,7 +55,7 @@ async def test_date_without_known_zone(
 ) -> None:
     """An unknown Time.TimeZone gives the naive local time."""
     simulator.state.params.values["Time.TimeZone"] = "CET-1CEST"
-    assert (await client.get_date()).tzinfo is None
+    assert (await client.system.get_date()).tzinfo is None
 
 
 # -- PTZ -----------------------------------------------------------------------
@@ -61,88 +63,88 @@ async def test_date_without_known_zone(
 
 async def test_ptz_moves(client: CameraClient, simulator: Simulator) -> None:
     """Absolute, relative, continuous, stop, center, speed, modes."""
-    await client.ptz_absolute(pan=10.5, tilt=-20, zoom=100, focus=200, iris=300)
-    position = await client.ptz_position()
+    await client.ptz.absolute(pan=10.5, tilt=-20, zoom=100, focus=200, iris=300)
+    position = await client.ptz.position()
     assert (position.pan, position.tilt, position.zoom) == (10.5, -20.0, 100.0)
     assert simulator.ptz_position()["pan"] == pytest.approx(10.5)
-    await client.ptz_relative(pan=5, tilt=5, zoom=-50, focus=1, iris=-1)
-    assert (await client.ptz_position()).pan == pytest.approx(15.5)
+    await client.ptz.relative(pan=5, tilt=5, zoom=-50, focus=1, iris=-1)
+    assert (await client.ptz.position()).pan == pytest.approx(15.5)
     with pytest.raises(CameraRequestRefusedError, match="no home"):
-        await client.ptz_move("home")
-    await client.ptz_move("left", image_rotation=180)
-    await client.ptz_continuous(pan=50, zoom=-10, focus=5, iris=0)
+        await client.ptz.move("home")
+    await client.ptz.move("left", image_rotation=180)
+    await client.ptz.continuous(pan=50, zoom=-10, focus=5, iris=0)
     assert simulator.ptz_position()["moving"]
-    await client.ptz_stop(commands=(await client.ptz_info()).commands)
-    await client.ptz_stop()
-    await client.ptz_stop(commands=set())
+    await client.ptz.stop(commands=(await client.ptz.info()).commands)
+    await client.ptz.stop()
+    await client.ptz.stop(commands=set())
     assert not simulator.ptz_position()["moving"]
-    await client.ptz_center(320, 240, image_width=640, image_height=480)
-    await client.ptz_center(100, 100, zoom=200)
-    await client.ptz_set_speed(42)
-    assert await client.ptz_speed() == 42
-    await client.ptz_autofocus(False)
-    await client.ptz_autoiris(False)
-    modes = await client.ptz_position()
+    await client.ptz.center(320, 240, image_width=640, image_height=480)
+    await client.ptz.center(100, 100, zoom=200)
+    await client.ptz.set_speed(42)
+    assert await client.ptz.speed() == 42
+    await client.ptz.autofocus(False)
+    await client.ptz.autoiris(False)
+    modes = await client.ptz.position()
     assert (modes.autofocus, modes.autoiris) == (False, False)
-    await client.ptz_auxiliary("wiper")
+    await client.ptz.auxiliary("wiper")
     assert "wiper" in simulator.ptz_position()["auxiliary"]
-    await client.ptz_goto_device_preset(3)
-    assert await client.ptz_whoami()
+    await client.ptz.goto_device_preset(3)
+    assert await client.ptz.whoami()
 
 
 async def test_ptz_presets(client: CameraClient, simulator: Simulator) -> None:
     """Set, list, go to and remove server presets by number and name."""
-    await client.ptz_absolute(pan=30)
-    await client.ptz_set_preset("Door, left", home=True)
-    await client.ptz_absolute(pan=-30)
-    await client.ptz_set_preset(5)
-    presets = await client.ptz_presets()
+    await client.ptz.absolute(pan=30)
+    await client.ptz.set_preset("Door, left", home=True)
+    await client.ptz.absolute(pan=-30)
+    await client.ptz.set_preset(5)
+    presets = await client.ptz.presets()
     assert "Door, left" in {preset.name for preset in presets}
     assert 5 in {preset.number for preset in presets}
-    await client.ptz_goto_preset("Door, left")
-    assert (await client.ptz_position()).pan == pytest.approx(30)
-    await client.ptz_goto_preset(5)
-    assert (await client.ptz_position()).pan == pytest.approx(-30)
-    await client.ptz_remove_preset("Door, left")
-    await client.ptz_remove_preset(5)
-    assert not await client.ptz_presets()
+    await client.ptz.goto_preset("Door, left")
+    assert (await client.ptz.position()).pan == pytest.approx(30)
+    await client.ptz.goto_preset(5)
+    assert (await client.ptz.position()).pan == pytest.approx(-30)
+    await client.ptz.remove_preset("Door, left")
+    await client.ptz.remove_preset(5)
+    assert not await client.ptz.presets()
     with pytest.raises(CameraRequestRefusedError, match="not found"):
-        await client.ptz_goto_preset("nowhere")
-    await client.ptz_osd_menu("open")
+        await client.ptz.goto_preset("nowhere")
+    await client.ptz.osd_menu("open")
     with pytest.raises(CameraValueError):
-        await client.ptz_osd_menu("explode")
+        await client.ptz.osd_menu("explode")
 
 
 async def test_ptz_info(client: CameraClient) -> None:
     """info=1 lists the commands of the source."""
-    info = await client.ptz_info(camera=1)
+    info = await client.ptz.info(camera=1)
     assert {"move", "areazoom", "continuouspantiltmove", "whoami"} <= info.commands
 
 
 @pytest.mark.parametrize(
     ("call", "argument", "bounds"),
     [
-        (lambda c: c.ptz_absolute(pan=180.1), "pan", (-180, 180)),
-        (lambda c: c.ptz_absolute(tilt=-181), "tilt", (-180, 180)),
-        (lambda c: c.ptz_absolute(zoom=0), "zoom", (1, 9999)),
-        (lambda c: c.ptz_absolute(focus=10000), "focus", (1, 9999)),
-        (lambda c: c.ptz_absolute(iris=0), "iris", (1, 9999)),
-        (lambda c: c.ptz_relative(pan=361), "pan", (-360, 360)),
-        (lambda c: c.ptz_relative(tilt=-361), "tilt", (-360, 360)),
-        (lambda c: c.ptz_relative(zoom=-10000), "zoom", (-9999, 9999)),
-        (lambda c: c.ptz_relative(focus=10000), "focus", (-9999, 9999)),
-        (lambda c: c.ptz_relative(iris=10000), "iris", (-9999, 9999)),
-        (lambda c: c.ptz_continuous(pan=101), "pan", (-100, 100)),
-        (lambda c: c.ptz_continuous(tilt=-101), "tilt", (-100, 100)),
-        (lambda c: c.ptz_continuous(zoom=101), "zoom", (-100, 100)),
-        (lambda c: c.ptz_set_speed(0), "speed", (1, 100)),
-        (lambda c: c.ptz_set_speed(101), "speed", (1, 100)),
-        (lambda c: c.ptz_center(1, 1, zoom=0), "zoom", (1, 9999)),
-        (lambda c: c.ptz_center(-1, 1), "x", (0, 65535)),
-        (lambda c: c.ptz_center(1, 1, image_width=0), "image_width", (1, 65535)),
-        (lambda c: c.ptz_center(1, 1, image_height=0), "image_height", (1, 65535)),
-        (lambda c: c.ptz_goto_preset(0), "preset", (1, 2**31 - 1)),
-        (lambda c: c.ptz_goto_device_preset(0), "number", (1, 2**31 - 1)),
+        (lambda c: c.ptz.absolute(pan=180.1), "pan", (-180, 180)),
+        (lambda c: c.ptz.absolute(tilt=-181), "tilt", (-180, 180)),
+        (lambda c: c.ptz.absolute(zoom=0), "zoom", (1, 9999)),
+        (lambda c: c.ptz.absolute(focus=10000), "focus", (1, 9999)),
+        (lambda c: c.ptz.absolute(iris=0), "iris", (1, 9999)),
+        (lambda c: c.ptz.relative(pan=361), "pan", (-360, 360)),
+        (lambda c: c.ptz.relative(tilt=-361), "tilt", (-360, 360)),
+        (lambda c: c.ptz.relative(zoom=-10000), "zoom", (-9999, 9999)),
+        (lambda c: c.ptz.relative(focus=10000), "focus", (-9999, 9999)),
+        (lambda c: c.ptz.relative(iris=10000), "iris", (-9999, 9999)),
+        (lambda c: c.ptz.continuous(pan=101), "pan", (-100, 100)),
+        (lambda c: c.ptz.continuous(tilt=-101), "tilt", (-100, 100)),
+        (lambda c: c.ptz.continuous(zoom=101), "zoom", (-100, 100)),
+        (lambda c: c.ptz.set_speed(0), "speed", (1, 100)),
+        (lambda c: c.ptz.set_speed(101), "speed", (1, 100)),
+        (lambda c: c.ptz.center(1, 1, zoom=0), "zoom", (1, 9999)),
+        (lambda c: c.ptz.center(-1, 1), "x", (0, 65535)),
+        (lambda c: c.ptz.center(1, 1, image_width=0), "image_width", (1, 65535)),
+        (lambda c: c.ptz.center(1, 1, image_height=0), "image_height", (1, 65535)),
+        (lambda c: c.ptz.goto_preset(0), "preset", (1, 2**31 - 1)),
+        (lambda c: c.ptz.goto_device_preset(0), "number", (1, 2**31 - 1)),
     ],
 )
 async def test_ptz_ranges_checked_before_sending(
@@ -164,16 +166,16 @@ async def test_ptz_ranges_checked_before_sending(
 @pytest.mark.parametrize(
     ("call", "argument"),
     [
-        (lambda c: c.ptz_move("sideways"), "direction"),
-        (lambda c: c.ptz_move("up", image_rotation=45), "image_rotation"),
-        (lambda c: c.ptz_move("up", camera=0), "camera"),
-        (lambda c: c.ptz_absolute(), "pan"),
-        (lambda c: c.ptz_relative(), "pan"),
-        (lambda c: c.ptz_continuous(), "pan"),
-        (lambda c: c.ptz_auxiliary(""), "function"),
-        (lambda c: c.ptz_goto_preset(True), "preset"),
-        (lambda c: c.ptz_set_preset("a\nb"), "preset"),
-        (lambda c: c.ptz_absolute(zoom=1.5), "zoom"),
+        (lambda c: c.ptz.move("sideways"), "direction"),
+        (lambda c: c.ptz.move("up", image_rotation=45), "image_rotation"),
+        (lambda c: c.ptz.move("up", camera=0), "camera"),
+        (lambda c: c.ptz.absolute(), "pan"),
+        (lambda c: c.ptz.relative(), "pan"),
+        (lambda c: c.ptz.continuous(), "pan"),
+        (lambda c: c.ptz.auxiliary(""), "function"),
+        (lambda c: c.ptz.goto_preset(True), "preset"),
+        (lambda c: c.ptz.set_preset("a\nb"), "preset"),
+        (lambda c: c.ptz.absolute(zoom=1.5), "zoom"),
     ],
 )
 async def test_ptz_arguments(
@@ -194,7 +196,7 @@ async def test_ptz_refused_on_source_without_ptz(
     sim.state.params.values["PTZ.ImageSource.I1.PTZEnabled"] = "false"
     client = client_for(sim)
     with pytest.raises(CameraRequestRefusedError, match="Error"):
-        await client.ptz_move("up", camera=2)
+        await client.ptz.move("up", camera=2)
 
 
 # -- IP filter ----------------------------------------------------------------------
@@ -202,27 +204,27 @@ async def test_ptz_refused_on_source_without_ptz(
 
 async def test_ip_filter(client: CameraClient, simulator: Simulator) -> None:
     """add (space separated), list, update, remove, removeall, verify."""
-    await client.ip_filter_add(
+    await client.ip_filter.add(
         ["10.13.10.12", "10.13.17.0/24"], policy="allow", verify=False
     )
-    listed = await client.ip_filter_list()
+    listed = await client.ip_filter.list()
     assert listed.addresses == ("10.13.10.12", "10.13.17.0/24")
     assert not listed.enabled
-    await client.ip_filter_add(["127.0.0.1"], enable=True)
-    assert (await client.ip_filter_list()).enabled
-    await client.ip_filter_remove(["10.13.10.12"])
-    await client.ip_filter_update(enable=False, policy="allow")
-    assert (await client.ip_filter_list()).addresses == ("10.13.17.0/24", "127.0.0.1")
+    await client.ip_filter.add(["127.0.0.1"], enable=True)
+    assert (await client.ip_filter.list()).enabled
+    await client.ip_filter.remove(["10.13.10.12"])
+    await client.ip_filter.update(enable=False, policy="allow")
+    assert (await client.ip_filter.list()).addresses == ("10.13.17.0/24", "127.0.0.1")
     with pytest.raises(CameraRequestRefusedError, match="Verification failed"):
-        await client.ip_filter_remove(["127.0.0.1"], enable=True, verify=True)
-    await client.ip_filter_remove_all(verify=False)
-    assert (await client.ip_filter_list()).addresses == ()
+        await client.ip_filter.remove(["127.0.0.1"], enable=True, verify=True)
+    await client.ip_filter.remove_all(verify=False)
+    assert (await client.ip_filter.list()).addresses == ()
     with pytest.raises(CameraValueError):
-        await client.ip_filter_add(["10.0.0.1&enable=yes"])
+        await client.ip_filter.add(["10.0.0.1&enable=yes"])
     with pytest.raises(CameraValueError):
-        await client.ip_filter_add([])
+        await client.ip_filter.add([])
     with pytest.raises(CameraValueError):
-        await client.ip_filter_update(policy="maybe")
+        await client.ip_filter.update(policy="maybe")
 
 
 # -- storage ------------------------------------------------------------------------
@@ -230,23 +232,23 @@ async def test_ip_filter(client: CameraClient, simulator: Simulator) -> None:
 
 async def test_storage(client: CameraClient, simulator: Simulator) -> None:
     """mount, umount, format, disks, recordings, remove."""
-    (disk,) = await client.storage_disks()
+    (disk,) = await client.storage.disks()
     assert disk.disk_id == "SD_DISK"
     assert disk.total_kib > 0
-    recordings = await client.storage_recordings()
-    await client.storage_unmount()
+    recordings = await client.storage.recordings()
+    await client.storage.unmount()
     with pytest.raises(CameraRequestRefusedError):
-        await client.storage_format()
-    await client.storage_mount()
+        await client.storage.format()
+    await client.storage.mount()
     if recordings:
-        await client.storage_remove_recording(recordings[0].recording_id)
-        assert len(await client.storage_recordings()) == len(recordings) - 1
+        await client.storage.remove_recording(recordings[0].recording_id)
+        assert len(await client.storage.recordings()) == len(recordings) - 1
     with pytest.raises(CameraRequestRefusedError, match="not found"):
-        await client.storage_remove_recording("nope")
-    await client.storage_format("SD_DISK")
-    assert await client.storage_recordings() == ()
+        await client.storage.remove_recording("nope")
+    await client.storage.format("SD_DISK")
+    assert await client.storage.recordings() == ()
     with pytest.raises(CameraValueError):
-        await client.storage_disks("")
+        await client.storage.disks("")
 
 
 async def test_storage_absent(
@@ -255,4 +257,4 @@ async def test_storage_absent(
     """No SD card: 404."""
     sim = await simulator_factory(sd_card=False)
     with pytest.raises(CameraNotFoundError):
-        await client_for(sim).storage_disks()
+        await client_for(sim).storage.disks()

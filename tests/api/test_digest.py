@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     DigestAuth,
     compute_response,
     parse_www_authenticate,
 )
-from custom_components.cgi_camera.api.digest import Challenge, DigestError
+from cgi_camera_api.digest import Challenge, DigestError
 
 NONCE = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v"
 CNONCE = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"

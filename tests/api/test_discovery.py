@@ -10,8 +10,8 @@ import aiohttp
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.cgi_camera.api import CameraClient, CameraError
-from custom_components.cgi_camera.api.discovery import Discovery
+from cgi_camera_api import CameraClient, CameraError
+from cgi_camera_api.discovery import Discovery
 from simulator import Simulator, SimulatorConfig
 from simulator.profiles import profile_config
 from tests.api.conftest import ClientFactory
@@ -128,7 +128,7 @@ async def test_hints_are_read_when_present(client_for: ClientFactory) -> None:
     assert info.output_names == {1: "Siren"}
     assert info.max_viewers == 10
     assert info.default_resolution == "640x480"
-    assert client.inverted_ports == {
+    assert client.io.inverted_ports == {
         "/io/input.cgi": frozenset(),
         "/io/output.cgi": frozenset(),
     }

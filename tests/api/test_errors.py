@@ -14,7 +14,7 @@ import weakref
 import aiohttp
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraAuthenticationError,
     CameraBusyError,
     CameraClient,
@@ -27,7 +27,7 @@ from custom_components.cgi_camera.api import (
     CameraTimeoutError,
     transport_details,
 )
-from custom_components.cgi_camera.api.transport import REDACTED, translate_error
+from cgi_camera_api.transport import REDACTED, translate_error
 from simulator import Simulator
 
 from .conftest import SimulatorFactory
@@ -51,16 +51,16 @@ async def _first(generator: object) -> object:
 async def wrong_password(client: CameraClient, sim: Simulator) -> object:
     client.update_credentials("root", PASSWORD + "x")
     try:
-        return await client.list_params(["Brand"])
+        return await client.params.list(["Brand"])
     finally:
         client.update_credentials("root", PASSWORD)
 
 
 async def forbidden(client: CameraClient, sim: Simulator) -> object:
-    await client.add_user("viewer", "viewpw1", "axuser", ["axview"])
+    await client.users.add("viewer", "viewpw1", "axuser", ["axview"])
     client.update_credentials("viewer", "viewpw1")
     try:
-        return await client.update_params({"Network.HostName": PASSWORD})
+        return await client.params.update({"Network.HostName": PASSWORD})
     finally:
         client.update_credentials("root", PASSWORD)
 
@@ -68,65 +68,65 @@ async def forbidden(client: CameraClient, sim: Simulator) -> object:
 def with_status(code: int) -> Scenario:
     async def run(client: CameraClient, sim: Simulator) -> object:
         sim.faults.status_next(code, 1)
-        return await client.add_user("joe", NEW_PASSWORD, "axuser")
+        return await client.users.add("joe", NEW_PASSWORD, "axuser")
 
     return run
 
 
 async def refused(client: CameraClient, sim: Simulator) -> object:
-    return await client.add_user("root", NEW_PASSWORD, "root")
+    return await client.users.add("root", NEW_PASSWORD, "root")
 
 
 async def refused_echo(client: CameraClient, sim: Simulator) -> object:
-    return await client.update_params({"Image.MaxViewers": PASSWORD})
+    return await client.params.update({"Image.MaxViewers": PASSWORD})
 
 
 async def hang(client: CameraClient, sim: Simulator) -> object:
     sim.faults.hang_next(1)
-    return await client.update_user("root", password=NEW_PASSWORD)
+    return await client.users.update("root", password=NEW_PASSWORD)
 
 
 async def hang_stream(client: CameraClient, sim: Simulator) -> object:
     sim.faults.hang_next(1)
-    return await _first(client.mjpeg_frames())
+    return await _first(client.video.mjpeg_frames())
 
 
 async def refuse_connection(client: CameraClient, sim: Simulator) -> object:
     sim.faults.refuse_next(3)  # beyond aiohttp's one retry
-    return await client.add_user("joe", NEW_PASSWORD, "axuser")
+    return await client.users.add("joe", NEW_PASSWORD, "axuser")
 
 
 async def reset_connection(client: CameraClient, sim: Simulator) -> object:
     sim.faults.reset_next(3)  # beyond aiohttp's one retry
-    return await client.list_params(["Brand"])
+    return await client.params.list(["Brand"])
 
 
 async def garbage(client: CameraClient, sim: Simulator) -> object:
     sim.faults.garbage_next(1)
-    return await client.list_params(["Brand"])
+    return await client.params.list(["Brand"])
 
 
 async def garbage_monitor(client: CameraClient, sim: Simulator) -> object:
     sim.faults.garbage_next(1)
-    return await _first(client.monitor_inputs([1]))
+    return await _first(client.io.monitor_inputs([1]))
 
 
 async def garbage_xml(client: CameraClient, sim: Simulator) -> object:
     sim.faults.garbage_next(1)
-    return await client.storage_disks()
+    return await client.storage.disks()
 
 
 async def not_found(client: CameraClient, sim: Simulator) -> object:
-    return await client._text("/nope.cgi")
+    return await client.system._text("/nope.cgi")
 
 
 async def device_down(client: CameraClient, sim: Simulator) -> object:
     await sim.reboot(60)
-    return await client.check_inputs([1])
+    return await client.io.check_inputs([1])
 
 
 async def cut_stream(client: CameraClient, sim: Simulator) -> object:
-    async with aclosing(client.mjpeg_frames()) as frames:
+    async with aclosing(client.video.mjpeg_frames()) as frames:
         await anext(frames)
         sim.faults.cut_streams("video")
         while True:
@@ -135,7 +135,7 @@ async def cut_stream(client: CameraClient, sim: Simulator) -> object:
 
 async def busy_stream(client: CameraClient, sim: Simulator) -> object:
     sim.faults.status_next(503, 1)
-    return await _first(client.audio_receive())
+    return await _first(client.audio.receive())
 
 
 SCENARIOS: list[tuple[Scenario, type[CameraError]]] = [
@@ -179,7 +179,7 @@ async def _device_and_client(
     """A device with the test password, and a client that knows its scheme."""
     sim = await simulator_factory(password=PASSWORD, reboot_seconds=0)
     client = _client_for(sim, session)
-    await client.list_params(["Brand.Brand"])  # learn the scheme first
+    await client.params.list(["Brand.Brand"])  # learn the scheme first
     return sim, client
 
 
@@ -244,7 +244,7 @@ async def test_connection_refused(
     await simulator.stop()
     client = CameraClient(session, "127.0.0.1", port=port, username="u", password="p")
     with pytest.raises(CameraConnectionError):
-        await client.list_params()
+        await client.params.list()
 
 
 CYCLE_SCENARIOS = [refuse_connection, reset_connection, hang, device_down]
@@ -292,7 +292,7 @@ async def test_transport_chain_keeps_the_dropped_tracebacks_text(
     await simulator.stop()
     client = CameraClient(session, "127.0.0.1", port=port, username="u", password="p")
     with pytest.raises(CameraConnectionError) as info:
-        await client.list_params()
+        await client.params.list()
     chain = info.value.transport_chain
     assert chain[0].startswith("aiohttp.client_exceptions.ClientConnectorError: ")
     assert chain[-1].startswith("ConnectionRefusedError: ")

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraTimeoutError,
     keepalive as keepalive_module,
 )
-from custom_components.cgi_camera.api.keepalive import KeepAliveWatch, is_keepalive
+from cgi_camera_api.keepalive import KeepAliveWatch, is_keepalive
 
 KEEPALIVE = b"\r\n\r\n"
 REPORT = b"IO1:/\r\n"

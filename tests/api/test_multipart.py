@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraConnectionError,
     CameraError,
     CameraResponseError,
@@ -15,8 +15,8 @@ from custom_components.cgi_camera.api import (
     MultipartStreamReader,
     PortMapper,
 )
-from custom_components.cgi_camera.api.io import monitor_events
-from custom_components.cgi_camera.api.multipart import (
+from cgi_camera_api.io import monitor_events
+from cgi_camera_api.multipart import (
     StreamBuffer,
     boundary_from_content_type,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.cgi_camera.api.io import PortMapper, PortNumbering
+from cgi_camera_api.io import PortMapper, PortNumbering
 
 FOUR = [1, 2, 3, 4]
 

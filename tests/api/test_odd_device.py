@@ -9,20 +9,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from datetime import timedelta
-import io
 
 import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraAuthenticationError,
     CameraClient,
     CameraConnectionError,
     CameraError,
+    CameraNotFoundError,
     CameraResponseError,
 )
-from custom_components.cgi_camera.api.transport import translate_error
+from cgi_camera_api.transport import translate_error
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -68,12 +68,12 @@ async def test_401_without_usable_challenge(
     routes, client = fake
     routes["/param.cgi"] = reply("no", 401)
     with pytest.raises(CameraAuthenticationError):
-        await client.list_params()
+        await client.params.list()
     routes["/param.cgi"] = reply(
         "no", 401, **{"WWW-Authenticate": 'Digest nonce="n", qop="auth-int"'}
     )
     with pytest.raises(CameraAuthenticationError):
-        await client.list_params()
+        await client.params.list()
     assert client.auth_scheme is None
 
 
@@ -96,7 +96,7 @@ async def test_unanswerable_digest_falls_back_to_basic(
         )
 
     routes["/param.cgi"] = handler
-    assert await client.list_params() == {"A": "1"}
+    assert await client.params.list() == {"A": "1"}
     assert client.auth_scheme == "basic"
 
 
@@ -107,10 +107,10 @@ async def test_redirect_and_odd_statuses(
     routes, client = fake
     routes["/param.cgi"] = reply("", 302, Location="http://elsewhere/")
     with pytest.raises(CameraResponseError, match="302"):
-        await client.list_params()
+        await client.params.list()
     routes["/param.cgi"] = reply("", 502)
     with pytest.raises(CameraResponseError, match="502"):
-        await client.list_params()
+        await client.params.list()
 
 
 async def test_oversize_and_cut_bodies(
@@ -122,7 +122,7 @@ async def test_oversize_and_cut_bodies(
         b"\xff\xd8" + b"x" * (17 * 1024 * 1024), **{"Content-Type": "image/jpeg"}
     )
     with pytest.raises(CameraResponseError, match="too large"):
-        await client.snapshot()
+        await client.video.snapshot()
 
     async def chunked(request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "image/jpeg"})
@@ -134,7 +134,7 @@ async def test_oversize_and_cut_bodies(
 
     routes["/image.cgi"] = chunked
     with pytest.raises(CameraResponseError, match="too large"):
-        await client.snapshot()
+        await client.video.snapshot()
 
     async def cut(request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/plain"})
@@ -147,7 +147,7 @@ async def test_oversize_and_cut_bodies(
 
     routes["/param.cgi"] = cut
     with pytest.raises(CameraConnectionError):
-        await client.list_params()
+        await client.params.list()
 
 
 async def test_odd_texts(fake: tuple[dict[str, Handler], CameraClient]) -> None:
@@ -157,42 +157,42 @@ async def test_odd_texts(fake: tuple[dict[str, Handler], CameraClient]) -> None:
     for answer in ("yesterday", "Feb 30, 2024 10:00:00", "Foo 01, 2024 10:00:00"):
         routes["/date.cgi"] = reply(answer)
         with pytest.raises(CameraResponseError):
-            await client.get_date()
+            await client.system.get_date()
     routes["/param.cgi"] = reply("", 404)  # the zone was read once: kept
     routes["/date.cgi"] = reply("Apr 03, 2003 15:16:04\r\n")
-    assert (await client.get_date()).utcoffset() == timedelta(0)
+    assert (await client.system.get_date()).utcoffset() == timedelta(0)
     routes["/imagesize.cgi"] = reply("image width = 1\n")
     with pytest.raises(CameraResponseError):
-        await client.image_size()
+        await client.video.image_size()
     routes["/videostatus.cgi"] = reply("Video 1 = video\n")
     with pytest.raises(CameraResponseError):
-        await client.video_status([1, 2])
+        await client.video.status([1, 2])
     routes["/image.cgi"] = reply("# Error: no camera", **{"Content-Type": "text/plain"})
     with pytest.raises(CameraError, match="no camera"):
-        await client.snapshot()
+        await client.video.snapshot()
     routes["/image.cgi"] = reply("hello", **{"Content-Type": "text/plain"})
     with pytest.raises(CameraResponseError, match="not an image"):
-        await client.snapshot()
+        await client.video.snapshot()
     routes["/image.cgi"] = reply(b"", **{"Content-Type": "image/jpeg"})
     with pytest.raises(CameraResponseError, match="empty"):
-        await client.snapshot()
+        await client.video.snapshot()
     routes["/io/port.cgi"] = reply("port1=sideways\n")
     with pytest.raises(CameraResponseError, match="direction"):
-        await client.check_directions([1])
+        await client.io.check_directions([1])
     routes["/ipfilter.cgi"] = reply("nothing here\n")
     with pytest.raises(CameraResponseError):
-        await client.ip_filter_list()
+        await client.ip_filter.list()
     routes["/ipfilter.cgi"] = reply(
         "Accept addresses: 1.2.3.4\nEnabled: yes\nPolicy: Deny\n"
     )
-    listed = await client.ip_filter_list()
+    listed = await client.ip_filter.list()
     assert (listed.addresses, listed.enabled, listed.policy) == (
         ("1.2.3.4",),
         True,
         "deny",
     )
     routes["/param.cgi"] = reply("A=\xe9\n".encode("latin-1"))
-    assert await client.list_params() == {"A": "\xe9"}
+    assert await client.params.list() == {"A": "\xe9"}
 
 
 async def test_streams_from_an_odd_device(
@@ -202,13 +202,13 @@ async def test_streams_from_an_odd_device(
     routes, client = fake
     routes["/mjpg/video.cgi"] = reply("plain", **{"Content-Type": "text/plain"})
     with pytest.raises(CameraResponseError, match="not a multipart"):
-        await anext(client.mjpeg_frames())
+        await anext(client.video.mjpeg_frames())
     jpeg = b"\xff\xd8data\xff\xd9"
     routes["/mjpg/video.cgi"] = reply(
         b"--b\r\n\r\n" + jpeg + b"\r\n--b\r\n",
         **{"Content-Type": "multipart/x-mixed-replace; boundary=b"},
     )
-    frames = client.mjpeg_frames()
+    frames = client.video.mjpeg_frames()
     assert await anext(frames) == jpeg
     with pytest.raises(CameraConnectionError, match="ended"):
         await anext(frames)
@@ -217,17 +217,17 @@ async def test_streams_from_an_odd_device(
         **{"Content-Type": "multipart/x-mixed-replace; boundary=b"},
     )
     with pytest.raises(CameraResponseError, match="no JPEG"):
-        await anext(client.mjpeg_frames())
+        await anext(client.video.mjpeg_frames())
     routes["/mjpg/video.cgi"] = reply(
         b"--b\r\n\r\n" + jpeg + b"\r\n--b--\r\n",
         **{"Content-Type": "multipart/x-mixed-replace; boundary=b"},
     )
-    assert [frame async for frame in client.mjpeg_frames()] == [jpeg]
+    assert [frame async for frame in client.video.mjpeg_frames()] == [jpeg]
     routes["/audio/receive.cgi"] = reply("x", **{"Content-Type": "multipart/mixed"})
     with pytest.raises(CameraResponseError):
-        await anext(client.audio_receive())
+        await anext(client.audio.receive())
     routes["/audio/receive.cgi"] = reply(b"a" * 300, **{"Content-Type": "audio/basic"})
-    async with aclosing(client.audio_receive()) as blocks:
+    async with aclosing(client.audio.receive()) as blocks:
         assert len(await anext(blocks)) == 240
         assert len(await anext(blocks)) == 60
         with pytest.raises(CameraConnectionError):
@@ -236,10 +236,55 @@ async def test_streams_from_an_odd_device(
         b"--io\r\n\r\nIO1:H\r\n--io--\r\n",
         **{"Content-Type": "multipart/x-mixed-replace; boundary=io"},
     )
-    assert [event async for event in client.monitor_inputs([1])] == [(1, True)]
+    assert [event async for event in client.io.monitor_inputs([1])] == [(1, True)]
     routes["/backup.cgi"] = reply(b"tar", **{"Content-Type": "application/x-tar"})
-    info = await client.backup(io.BytesIO())
-    assert (info.filename, info.size) == ("backup.tar", 3)
+    async with client.system.backup() as download:
+        assert [chunk async for chunk in download] == [b"tar"]
+    assert (download.filename, download.size) == ("backup.tar", 3)
+
+
+async def test_active_states_fall_back_to_check(
+    fake: tuple[dict[str, Handler], CameraClient],
+) -> None:
+    """A device refusing checkactive is read with check, for good, inverted."""
+    routes, client = fake
+    asked: list[str] = []
+
+    async def no_checkactive(request: web.Request) -> web.StreamResponse:
+        asked.extend(request.query)
+        if "checkactive" in request.query:
+            return web.Response(status=404)
+        return web.Response(text="input1=1\r\ninput2=0\r\n")
+
+    routes["/io/input.cgi"] = no_checkactive
+    client.io.inverted_ports["/io/input.cgi"] = frozenset({2})
+    assert await client.io.input_states([1, 2]) == {1: True, 2: True}
+    assert await client.io.input_states([1, 2]) == {1: True, 2: True}
+    assert asked == ["checkactive", "check", "check"]
+    assert client.io.report["active_state_query"] == {"/io/input.cgi": "check"}
+    # A device that answered checkactive once is never asked with check.
+    routes["/io/output.cgi"] = reply("output1=active\r\n")
+    assert await client.io.output_states([1]) == {1: True}
+    routes["/io/output.cgi"] = reply("", 404)
+    with pytest.raises(CameraNotFoundError):
+        await client.io.output_states([1])
+
+
+async def test_odd_answers_to_cheap_requests(
+    fake: tuple[dict[str, Handler], CameraClient],
+) -> None:
+    """Hints from a device that lists nothing; a ping answered 404; audio ends."""
+    routes, client = fake
+    routes["/param.cgi"] = reply("")
+    assert await client.params.hints() == {}
+    routes["/date.cgi"] = reply("", 404)
+    await client.system.ping()
+    routes["/audio/receive.cgi"] = reply(
+        b"--a\r\n\r\n" + b"s" * 300 + b"\r\n--a--\r\n",
+        **{"Content-Type": "multipart/mixed; boundary=a"},
+    )
+    blocks = [block async for block in client.audio.receive(multipart=True)]
+    assert [len(block) for block in blocks] == [240, 60]
 
 
 def test_translate_error() -> None:

@@ -9,28 +9,28 @@ from urllib.parse import parse_qsl
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraError,
     CameraRequestRefusedError,
     CameraResponseError,
     CameraValueError,
     PulseSequence,
 )
-from custom_components.cgi_camera.api.encoding import build_query, encode_value
-from custom_components.cgi_camera.api.errors import check_range
-from custom_components.cgi_camera.api.io import (
+from cgi_camera_api.encoding import build_query, encode_value
+from cgi_camera_api.errors import check_range
+from cgi_camera_api.io import (
     parse_active,
     parse_check,
     parse_monitor_part,
 )
-from custom_components.cgi_camera.api.params import (
+from cgi_camera_api.params import (
     normalise_mac,
     parse_add_answer,
     parse_params,
     parse_user_groups,
     refusal,
 )
-from custom_components.cgi_camera.api.ptz import (
+from cgi_camera_api.ptz import (
     check_float,
     check_int,
     format_number,
@@ -39,7 +39,7 @@ from custom_components.cgi_camera.api.ptz import (
     parse_presets,
     parse_speed,
 )
-from custom_components.cgi_camera.api.storage import parse_disks, parse_recordings
+from cgi_camera_api.storage import parse_disks, parse_recordings
 
 PROPERTY = settings(max_examples=200, deadline=None)
 

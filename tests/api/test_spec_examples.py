@@ -12,12 +12,11 @@ import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, suppress
 from datetime import UTC, datetime
-import io
 
 import aiohttp
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraClient,
     CameraConnectionError,
     CameraError,
@@ -26,7 +25,7 @@ from custom_components.cgi_camera.api import (
     IoEvent,
     IpFilter,
 )
-from custom_components.cgi_camera.api.errors import CameraGroupValuesNotSetError
+from cgi_camera_api.errors import CameraGroupValuesNotSetError
 
 from . import spec_examples as spec
 
@@ -122,13 +121,13 @@ async def test_spec_example(name: str, device: tuple[RawDevice, CameraClient]) -
 async def _status_line_only(raw: RawDevice, client: CameraClient) -> None:
     # A head that never ends is not an HTTP answer: a CameraError, no crash.
     with pytest.raises(CameraError):
-        await client.snapshot()
+        await client.video.snapshot()
 
 
 @check("status_404_ended")
 async def _status_404(raw: RawDevice, client: CameraClient) -> None:
     with pytest.raises(CameraNotFoundError):
-        await client.snapshot()
+        await client.video.snapshot()
 
 
 # -- 5.1.1 param.cgi -------------------------------------------------------------------
@@ -136,14 +135,14 @@ async def _status_404(raw: RawDevice, client: CameraClient) -> None:
 
 @check("param_rfc_format")
 async def _param_rfc(raw: RawDevice, client: CameraClient) -> None:
-    assert await client.list_params(["Network.IPAddress"]) == {
+    assert await client.params.list(["Network.IPAddress"]) == {
         "Network.IPAddress": "10.13.12.36"
     }
 
 
 @check("param_list_network")
 async def _param_network(raw: RawDevice, client: CameraClient) -> None:
-    assert await client.list_params(["Network"]) == {
+    assert await client.params.list(["Network"]) == {
         "Network.IPAddress": "10.13.12.36",
         "Network.SubnetMask": "255.255.255.0",
     }
@@ -153,13 +152,13 @@ async def _param_network(raw: RawDevice, client: CameraClient) -> None:
 @check("param_error")
 async def _param_error(raw: RawDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
-        await client.list_params(["Network.Nope"])
+        await client.params.list(["Network.Nope"])
     assert info.value.message == "# Error: <description>"
 
 
 @check("event_e0_listing")
 async def _event_listing(raw: RawDevice, client: CameraClient) -> None:
-    params = await client.list_params(["Event.E0"])
+    params = await client.params.list(["Event.E0"])
     assert params == spec.EVENT_E0_VALUES
     assert list(params) == list(spec.EVENT_E0_VALUES)
 
@@ -167,7 +166,7 @@ async def _event_listing(raw: RawDevice, client: CameraClient) -> None:
 @check("add_ok")
 async def _add_ok(raw: RawDevice, client: CameraClient) -> None:
     assert (
-        await client.add_param_group("Event", "event", {"Event.E.Name": "MyEvent"})
+        await client.params.add_group("Event", "event", {"Event.E.Name": "MyEvent"})
         == "E7"
     )
 
@@ -175,19 +174,19 @@ async def _add_ok(raw: RawDevice, client: CameraClient) -> None:
 @check("motion_add_ok")
 async def _motion_add_ok(raw: RawDevice, client: CameraClient) -> None:
     values = {"Motion.M.Name": "Entrance", "Motion.M.Top": "500"}
-    assert await client.add_param_group("Motion", "motion", values) == "M3"
+    assert await client.params.add_group("Motion", "motion", values) == "M3"
 
 
 @check("remove_ok")
 async def _remove_ok(raw: RawDevice, client: CameraClient) -> None:
-    await client.remove_param_groups(["Event.E7"])
+    await client.params.remove_groups(["Event.E7"])
     assert raw.targets == ["/param.cgi?action=remove&group=Event.E7"]
 
 
 @check("add_not_created")
 async def _add_not_created(raw: RawDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
-        await client.add_param_group("Event", "event")
+        await client.params.add_group("Event", "event")
     assert not isinstance(info.value, CameraGroupValuesNotSetError)
     assert "# Request failed: <error message>" in info.value.message
 
@@ -195,7 +194,7 @@ async def _add_not_created(raw: RawDevice, client: CameraClient) -> None:
 @check("add_created_not_set")
 async def _add_created_not_set(raw: RawDevice, client: CameraClient) -> None:
     with pytest.raises(CameraGroupValuesNotSetError) as info:
-        await client.add_param_group("Event", "event", {"Event.E.Name": "x"})
+        await client.params.add_group("Event", "event", {"Event.E.Name": "x"})
     assert info.value.group_id is None  # the printed answer names no group
     assert info.value.message == (
         "<additional error information>\n# Error: <error message>"
@@ -205,7 +204,7 @@ async def _add_created_not_set(raw: RawDevice, client: CameraClient) -> None:
 @check("remove_failed")
 async def _remove_failed(raw: RawDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
-        await client.remove_param_groups(["Event.E2", "Event.E4"])
+        await client.params.remove_groups(["Event.E2", "Event.E4"])
     assert info.value.message.startswith("# Request failed: <error message>")
 
 
@@ -214,18 +213,18 @@ async def _remove_failed(raw: RawDevice, client: CameraClient) -> None:
 
 @check("backup")
 async def _backup(raw: RawDevice, client: CameraClient) -> None:
-    file = io.BytesIO()
-    info = await client.backup(file)
-    assert (info.filename, info.size) == (
+    async with client.system.backup() as download:
+        content = b"".join([chunk async for chunk in download])
+    assert (download.filename, download.size) == (
         "backup_00408c123456.tar",
         len(spec.BACKUP_CONTENT),
     )
-    assert file.getvalue() == spec.BACKUP_CONTENT
+    assert content == spec.BACKUP_CONTENT
 
 
 @check("system_log")
 async def _system_log(raw: RawDevice, client: CameraClient) -> None:
-    assert await client.system_log() == "<system log information>"
+    assert await client.system.log() == "<system log information>"
 
 
 # -- 5.1.12 date.cgi -------------------------------------------------------------------
@@ -236,19 +235,19 @@ async def _date_get(raw: RawDevice, client: CameraClient) -> None:
     # the zone comes from Time.TimeZone (read once): refused (5.1.1.2's error)
     # -> naive; a GMT zone is tested in test_odd_device.py
     raw.answers["/param.cgi"] = spec.PARAM_ERROR
-    assert await client.get_date() == datetime(2003, 4, 3, 15, 16, 4)
+    assert await client.system.get_date() == datetime(2003, 4, 3, 15, 16, 4)
 
 
 @check("date_set_ok")
 async def _date_set_ok(raw: RawDevice, client: CameraClient) -> None:
-    await client.set_date(datetime(2005, 4, 3, tzinfo=UTC))
+    await client.system.set_date(datetime(2005, 4, 3, tzinfo=UTC))
     assert "year=2005&month=4&day=3" in raw.targets[-1]
 
 
 @check("date_set_failed")
 async def _date_set_failed(raw: RawDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
-        await client.set_date(datetime(2005, 4, 3, tzinfo=UTC))
+        await client.system.set_date(datetime(2005, 4, 3, tzinfo=UTC))
     assert info.value.message == "Request failed: <error message>"
 
 
@@ -257,19 +256,19 @@ async def _date_set_failed(raw: RawDevice, client: CameraClient) -> None:
 
 @check("imagesize_176")
 async def _imagesize_176(raw: RawDevice, client: CameraClient) -> None:
-    size = await client.image_size(1)
+    size = await client.video.image_size(1)
     assert (size.width, size.height) == (176, 144)
 
 
 @check("imagesize_160")
 async def _imagesize_160(raw: RawDevice, client: CameraClient) -> None:
-    size = await client.image_size(1, "QCIF")
+    size = await client.video.image_size(1, "QCIF")
     assert (size.width, size.height) == (160, 120)
 
 
 @check("videostatus")
 async def _videostatus(raw: RawDevice, client: CameraClient) -> None:
-    assert await client.video_status([1, 2, 3, 4]) == {
+    assert await client.video.status([1, 2, 3, 4]) == {
         1: True,
         2: False,
         3: False,
@@ -279,12 +278,12 @@ async def _videostatus(raw: RawDevice, client: CameraClient) -> None:
 
 @check("jpeg")
 async def _jpeg(raw: RawDevice, client: CameraClient) -> None:
-    assert await client.snapshot() == spec.JPEG_15656
+    assert await client.video.snapshot() == spec.JPEG_15656
 
 
 @check("mjpeg")
 async def _mjpeg(raw: RawDevice, client: CameraClient) -> None:
-    frames, error = await collect(client.mjpeg_frames())
+    frames, error = await collect(client.video.mjpeg_frames())
     assert frames == [spec.JPEG_15656, spec.JPEG_14978, spec.JPEG_15136]
     assert isinstance(error, CameraConnectionError)
     assert "ended" in str(error)
@@ -295,7 +294,7 @@ async def _mjpeg(raw: RawDevice, client: CameraClient) -> None:
 
 @check("monitor")
 async def _monitor(raw: RawDevice, client: CameraClient) -> None:
-    events, error = await collect(client.monitor_inputs([1]))
+    events, error = await collect(client.io.monitor_inputs([1]))
     # IO0 is port 1; "/" and "H" are active (one event), "\" is inactive
     assert events == [IoEvent(1, True), IoEvent(1, False)]
     # the last printed part is cut by the end of the example: the stream was cut
@@ -308,16 +307,16 @@ async def _monitor(raw: RawDevice, client: CameraClient) -> None:
 
 @check("ipfilter_ok")
 async def _ipfilter_ok(raw: RawDevice, client: CameraClient) -> None:
-    await client.ip_filter_add(["10.13.10.12", "10.13.17.0/24"], enable=True)
-    await client.ip_filter_remove(["10.13.10.12"])
-    await client.ip_filter_update(enable=False, policy="allow")
-    await client.ip_filter_remove_all()
+    await client.ip_filter.add(["10.13.10.12", "10.13.17.0/24"], enable=True)
+    await client.ip_filter.remove(["10.13.10.12"])
+    await client.ip_filter.update(enable=False, policy="allow")
+    await client.ip_filter.remove_all()
     assert len(raw.targets) == 4
 
 
 @check("ipfilter_list")
 async def _ipfilter_list(raw: RawDevice, client: CameraClient) -> None:
-    assert await client.ip_filter_list() == IpFilter(
+    assert await client.ip_filter.list() == IpFilter(
         addresses=("10.13.10.12", "10.13.17.0/24"), enabled=True, policy="allow"
     )
 
@@ -325,18 +324,18 @@ async def _ipfilter_list(raw: RawDevice, client: CameraClient) -> None:
 @check("ipfilter_verification_failed")
 async def _ipfilter_verification_failed(raw: RawDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
-        await client.ip_filter_add(["10.13.10.12"], enable=True, verify=True)
+        await client.ip_filter.add(["10.13.10.12"], enable=True, verify=True)
     assert info.value.message.startswith(
         'Verification failed: IP address "10.13.17.245" is not an'
     )
     # a list answer with the sentence and no settings: refused as well
     with pytest.raises(CameraRequestRefusedError, match="Verification failed"):
-        await client.ip_filter_list(verify=True)
+        await client.ip_filter.list(verify=True)
 
 
 @check("ipfilter_list_verify")
 async def _ipfilter_list_verify(raw: RawDevice, client: CameraClient) -> None:
-    listed = await client.ip_filter_list(verify=True)
+    listed = await client.ip_filter.list(verify=True)
     assert listed == IpFilter(
         addresses=("10.13.10.12",),
         enabled=False,
@@ -351,7 +350,7 @@ async def _ipfilter_list_verify(raw: RawDevice, client: CameraClient) -> None:
 
 
 async def _audio_blocks(client: CameraClient) -> list[bytes]:
-    blocks, error = await collect(client.audio_receive())
+    blocks, error = await collect(client.audio.receive())
     assert isinstance(error, CameraConnectionError)
     assert "ended" in str(error)
     return blocks
@@ -378,7 +377,7 @@ async def _audio_multipart(raw: RawDevice, client: CameraClient) -> None:
 
 @check("storage_disks")
 async def _storage_disks(raw: RawDevice, client: CameraClient) -> None:
-    (disk,) = await client.storage_disks()
+    (disk,) = await client.storage.disks()
     assert (disk.disk_id, disk.total_kib, disk.free_kib) == ("SD_DISK", 124048, 124032)
     assert (disk.cleanup_level, disk.cleanup_max_age, disk.cleanup_policy) == (
         95,
@@ -396,7 +395,7 @@ async def _storage_disks(raw: RawDevice, client: CameraClient) -> None:
 
 @check("storage_recordings")
 async def _storage_recordings(raw: RawDevice, client: CameraClient) -> None:
-    (recording,) = await client.storage_recordings()
+    (recording,) = await client.storage.recordings()
     assert recording.recording_id == "0237d4aa-506b-11d5-83d8-00408c903eb5"
     assert recording.disk_id == "SD_DISK"
     assert recording.start_time == datetime(2001, 5, 24, 17, 34, 20, 648568, UTC)

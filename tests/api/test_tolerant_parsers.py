@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.cgi_camera.api import (
+from cgi_camera_api import (
     CameraError,
     CameraRequestRefusedError,
     CameraResponseError,
@@ -26,34 +26,34 @@ from custom_components.cgi_camera.api import (
     PtzPreset,
     lines as lines_module,
 )
-from custom_components.cgi_camera.api.errors import CameraGroupValuesNotSetError
-from custom_components.cgi_camera.api.io import (
+from cgi_camera_api.errors import CameraGroupValuesNotSetError
+from cgi_camera_api.io import (
     parse_active,
     parse_check,
     parse_monitor_part,
 )
-from custom_components.cgi_camera.api.lines import (
+from cgi_camera_api.lines import (
     forget_skipped_lines,
     line_kind,
     skip_line,
     split_param_line,
     text_lines,
 )
-from custom_components.cgi_camera.api.params import (
+from cgi_camera_api.params import (
     parse_add_answer,
     parse_params,
     parse_user_groups,
 )
-from custom_components.cgi_camera.api.parsers_text import (
+from cgi_camera_api.parsers_text import (
     parse_date,
     parse_image_size,
     parse_ip_filter,
     parse_video_status,
 )
-from custom_components.cgi_camera.api.ptz import parse_presets
-from custom_components.cgi_camera.api.storage import parse_disks, parse_recordings
+from cgi_camera_api.ptz import parse_presets
+from cgi_camera_api.storage import parse_disks, parse_recordings
 
-LOGGER = "custom_components.cgi_camera.api.lines"
+LOGGER = lines_module.__name__
 PROPERTY = settings(max_examples=150, deadline=None)
 
 

@@ -328,13 +328,13 @@ async def test_digest_never_falls_back_to_basic(
     client = CameraClient(
         session, sim.host, port=sim.port, username="root", password="pass"
     )
-    await client.check_inputs((1,))
+    await client.io.check_inputs((1,))
     assert client.auth_scheme == "digest"
     sim.auth.scheme = "basic"  # the device (or someone in between) downgrades
     sim.auth.forget_nonces()
     for _ in range(3):
         with pytest.raises(CameraAuthenticationError):
-            await client.check_inputs((1,))
+            await client.io.check_inputs((1,))
     assert client.auth_scheme == "digest"
     assert not [header for header in sent if header.lower().startswith("basic")]
     assert any(header.lower().startswith("digest") for header in sent)
@@ -350,7 +350,7 @@ async def test_basic_only_device_still_works(
     client = CameraClient(
         session, sim.host, port=sim.port, username="root", password="pass"
     )
-    assert await client.check_inputs((1,)) == {1: False}
+    assert await client.io.check_inputs((1,)) == {1: False}
     assert client.auth_scheme == "basic"
     assert sent[-1].startswith("Basic ")
 

@@ -1,6 +1,13 @@
-"""Async client for the CGI camera HTTP API (no Home Assistant imports)."""
+"""Async client for the CGI camera HTTP API (no Home Assistant imports).
 
-from .client import CameraClient, sanitise_filename
+:class:`CameraClient` is a facade over one API group per group of requests
+(``client.params``, ``client.system``, ``client.video``, ``client.ptz``,
+``client.io``, ``client.storage``, ``client.users``, ``client.ip_filter``,
+``client.audio``).  This folder's ``pyproject.toml`` builds it as the wheel
+``cgi-camera-api``, installed as ``cgi_camera_api``.
+"""
+
+from .client import CameraClient
 from .digest import DigestAuth, compute_response, parse_www_authenticate
 from .errors import (
     CameraAuthenticationError,
@@ -18,11 +25,24 @@ from .errors import (
     CameraValueError,
     transport_details,
 )
+from .groups import (
+    ApiGroup,
+    AudioApi,
+    BackupDownload,
+    IoApi,
+    IpFilterApi,
+    ParamsApi,
+    PtzApi,
+    StorageApi,
+    SystemApi,
+    UsersApi,
+    VideoApi,
+    sanitise_filename,
+)
 from .io import PortMapper, PulseSequence
 from .models import (
     RESOLUTION_SIZES,
     RESOLUTIONS,
-    BackupInfo,
     Capabilities,
     DeviceInfo,
     ImageSize,
@@ -40,7 +60,9 @@ from .multipart import MultipartStreamReader, Part
 __all__ = [
     "RESOLUTIONS",
     "RESOLUTION_SIZES",
-    "BackupInfo",
+    "ApiGroup",
+    "AudioApi",
+    "BackupDownload",
     "CameraAuthenticationError",
     "CameraBusyError",
     "CameraCertificateError",
@@ -59,18 +81,26 @@ __all__ = [
     "DeviceInfo",
     "DigestAuth",
     "ImageSize",
+    "IoApi",
     "IoEvent",
     "IpFilter",
+    "IpFilterApi",
     "MultipartStreamReader",
+    "ParamsApi",
     "Part",
     "PortMapper",
+    "PtzApi",
     "PtzInfo",
     "PtzPosition",
     "PtzPreset",
     "PulseSequence",
     "Recording",
+    "StorageApi",
     "StorageDisk",
+    "SystemApi",
     "UserGroups",
+    "UsersApi",
+    "VideoApi",
     "compute_response",
     "parse_www_authenticate",
     "sanitise_filename",

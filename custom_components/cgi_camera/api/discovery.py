@@ -156,14 +156,14 @@ class Discovery:
         self.notes["sources"] = "probe imagesize.cgi?camera=N"
         sources = 1
         for camera in range(2, MAX_SOURCES + 1):
-            if not await _answers(self.client.image_size(camera)):
+            if not await _answers(self.client.video.image_size(camera)):
                 break
             sources = camera
         return sources
 
     async def _quad(self) -> bool:
         self.notes["quad"] = "probe imagesize.cgi?camera=quad"
-        return await _answers(self.client.image_size("quad"))
+        return await _answers(self.client.video.image_size("quad"))
 
     async def _ports(self, what: str, group: str, path: str) -> int:
         count = _count(self.params, f"{group}.NbrOf{group}s")
@@ -183,7 +183,7 @@ class Discovery:
                 count = await self._probe_ports(path)
         count = min(count, MAX_PORTS)
         setting = "Trig" if group == "Input" else "Active"
-        self.client.inverted_ports[path] = frozenset(
+        self.client.io.inverted_ports[path] = frozenset(
             port
             for port in range(1, count + 1)
             if self.params.get(f"{group}.{group[0]}{port - 1}.{setting}", "").strip()
@@ -200,7 +200,7 @@ class Discovery:
         count = 0
         for port in range(1, MAX_PORTS + 1):
             ports = list(range(1, port + 1))
-            if not await _answers(self.client.active_states(path, ports)):
+            if not await _answers(self.client.io.active_states(path, ports)):
                 break
             count = port
         return count
@@ -233,7 +233,7 @@ class Discovery:
         for source in range(1, sources + 1):
             camera = source if sources > 1 else None
             try:
-                info = await self.client.ptz_info(camera=camera)
+                info = await self.client.ptz.info(camera=camera)
             except ABSENT as err:
                 _LOGGER.debug("No PTZ on source %d: %s", source, err)
                 continue
@@ -247,7 +247,7 @@ class Discovery:
         ) is not None:
             return _yes(value)
         self.notes["sd_card"] = "probe list.cgi?diskid=all"
-        return await _answers(self.client.storage_disks("all"))
+        return await _answers(self.client.storage.disks("all"))
 
     async def _audio(self) -> bool:
         if (value := self._hint("audio", "Properties.Audio.Audio")) is not None:
@@ -255,7 +255,7 @@ class Discovery:
         if self._hint("audio", "Audiod.HttpMessageType") is not None:
             return True
         self.notes["audio"] = "probe audio/receive.cgi"
-        return await _answers(self.client.probe_audio())
+        return await _answers(self.client.audio.probe())
 
     async def _identity(self) -> tuple[str | None, str | None, str]:
         """The MAC, the serial number and the unique id made of them."""
@@ -279,7 +279,7 @@ class Discovery:
     async def _backup_mac(self) -> str | None:
         """The MAC in ``backup.cgi``'s file name, read from its headers only."""
         try:
-            filename = await self.client.backup_filename()
+            filename = await self.client.system.backup_filename()
         except ABSENT as err:
             _LOGGER.debug("No backup file name: %s", err)
             return None

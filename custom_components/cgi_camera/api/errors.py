@@ -46,7 +46,15 @@ class CameraAuthenticationError(CameraError):
 
 
 class CameraForbiddenError(CameraError):
-    """HTTP 403: the user's access level is not sufficient."""
+    """HTTP 403: the user's access level is not sufficient.
+
+    :attr:`right` is the right the request needs (:mod:`.rights`).
+    """
+
+    def __init__(self, message: str, right: str = "viewer") -> None:
+        """Keep the message and the right the request needs."""
+        super().__init__(message)
+        self.right = right
 
 
 class CameraNotFoundError(CameraError):

@@ -122,14 +122,6 @@ class Recording:
 
 
 @dataclass(frozen=True)
-class BackupInfo:
-    """What :meth:`CameraClient.backup` wrote."""
-
-    filename: str  # a bare safe name, e.g. "backup_00408c123456.tar"
-    size: int
-
-
-@dataclass(frozen=True)
 class IpFilter:
     """Answer of ``ipfilter.cgi?action=list``."""
 

@@ -53,6 +53,7 @@ from .errors import (
     CameraValueError,
 )
 from .params import refusal
+from .rights import required_right
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -497,7 +498,10 @@ class Transport:
         response.release()
         message = f"{what}: HTTP {status}"
         if status == 403:
-            raise CameraForbiddenError(f"{message} (insufficient access level)")
+            right = required_right(what.split(" ", 1)[-1])
+            raise CameraForbiddenError(
+                f"{message} (insufficient access level; needs {right})", right
+            )
         if status == 404:
             raise CameraNotFoundError(f"{message} (the device lacks this feature)")
         if status == 503:

@@ -1,0 +1,165 @@
+"""``audio/receive.cgi`` and ``audio/transmit.cgi``: sound from and to the device."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
+import re
+
+import aiohttp
+
+from ..encoding import QueryValue
+from ..errors import CameraConnectionError, CameraError, CameraValueError
+from ..multipart import StreamBuffer, boundary_from_content_type
+from ..transport import Params
+from .base import ApiGroup
+
+AUDIO_BLOCK_BYTES = 240
+MAX_AUDIO_PART_BYTES = 64 * 1024
+
+_MIME_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$")
+
+
+async def _counted(
+    blocks: AsyncIterable[bytes], length: int, mismatch: list[str]
+) -> AsyncIterator[bytes]:
+    """``blocks`` as they come, stopping before more than ``length`` bytes.
+
+    A mismatch is noted in ``mismatch`` and raised, which makes aiohttp abort
+    the request (the connection is closed).
+    """
+    sent = 0
+    async for block in blocks:
+        if not block:
+            continue
+        if sent + len(block) > length:
+            mismatch.append(f"the blocks are longer than the declared {length} bytes")
+            raise CameraValueError("length", mismatch[0])
+        sent += len(block)
+        yield block
+    if sent != length:
+        mismatch.append(f"the blocks end after {sent} of the declared {length} bytes")
+        raise CameraValueError("length", mismatch[0])
+
+
+class AudioApi(ApiGroup):
+    """Sound from the device's microphone and to its speaker (``client.audio``)."""
+
+    def receive(self, *, multipart: bool | None = None) -> AsyncGenerator[bytes]:
+        """Audio of ``audio/receive.cgi`` in blocks of 240 bytes.
+
+        ``multipart`` picks ``httptype``; ``None`` leaves the device's default.
+        Single-part and multipart answers are both understood.
+        """
+        params: list[tuple[str, QueryValue]] = []
+        if multipart is not None:
+            params.append(("httptype", "multipart" if multipart else "singlepart"))
+        return self._audio(params)
+
+    async def _audio(self, params: Params) -> AsyncGenerator[bytes]:
+        what = "GET /audio/receive.cgi"
+        response = await self._stream_response(
+            "/audio/receive.cgi", params, self._stall_timeout
+        )
+        content_type = response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
+        try:
+            boundary = boundary_from_content_type(content_type)
+        except CameraError:
+            response.close()
+            raise
+        if boundary is not None:
+            parts = self._parts(response, what, MAX_AUDIO_PART_BYTES)
+            try:
+                async for body in parts:
+                    for start in range(0, len(body), AUDIO_BLOCK_BYTES):
+                        yield body[start : start + AUDIO_BLOCK_BYTES]
+            finally:
+                await parts.aclose()
+            return
+        chunks = self._chunks(response, what)
+        buffer = StreamBuffer(chunks)
+        try:
+            while block := await buffer.read_exactly(AUDIO_BLOCK_BYTES) or (
+                await buffer.read_up_to(AUDIO_BLOCK_BYTES)
+            ):
+                yield block
+            raise CameraConnectionError(f"{what}: the device ended the stream")
+        finally:
+            response.close()
+            await chunks.aclose()
+
+    async def probe(self) -> None:
+        """Open ``audio/receive.cgi`` and close it once the device answered.
+
+        Raises like any request: :class:`CameraNotFoundError` on a device
+        without audio.
+        """
+        response = await self._stream_response(
+            "/audio/receive.cgi", (), self._stall_timeout
+        )
+        response.close()
+
+    async def transmit(
+        self,
+        audio: bytes | bytearray | AsyncIterable[bytes],
+        *,
+        length: int | None = None,
+        content_type: str = "audio/basic",
+    ) -> None:
+        """POST ``audio/transmit.cgi`` as HTTP/1.0 with a ``Content-Length``.
+
+        The spec's device (5.8.5) reads an HTTP/1.0 body of ``Content-Length``
+        bytes; a chunked body would be played as sound, so the body is never
+        chunked.  ``audio`` is the whole body (``bytes``; ``length``, if given,
+        must match; it is re-sent on a 401 or a same-origin redirect), or an
+        async iterable of blocks streamed as they come, never buffered, with
+        ``length`` their total number of bytes (required).
+
+        Raises :class:`CameraValueError` before sending for a bad
+        ``content_type`` or ``length``; for blocks that turn out longer or
+        shorter than ``length`` the request is aborted (the device never gets
+        more bytes than declared, nor a complete body of the wrong size) and
+        :class:`CameraValueError` is raised.
+        """
+        if not _MIME_RE.match(content_type):
+            raise CameraValueError("content_type", "not a MIME type")
+        if length is not None and (
+            isinstance(length, bool) or not isinstance(length, int) or length < 0
+        ):
+            raise CameraValueError("length", f"must be a byte count, got {length!r}")
+        mismatch: list[str] = []
+        data: bytes | AsyncIterator[bytes]
+        if isinstance(audio, bytes | bytearray):
+            data = whole = bytes(audio)
+            if length is not None and length != len(whole):
+                raise CameraValueError(
+                    "length", f"is {length} but the audio has {len(whole)} bytes"
+                )
+            length = len(whole)
+        elif length is None:
+            raise CameraValueError(
+                "length", "is required with an async iterable of blocks"
+            )
+        else:
+            data = _counted(audio, length, mismatch)
+        await self._transport.probe()
+        try:
+            await self._transport.text(
+                "POST",
+                "/audio/transmit.cgi",
+                (),
+                data=data,
+                headers={
+                    aiohttp.hdrs.CONTENT_TYPE: content_type,
+                    aiohttp.hdrs.CONTENT_LENGTH: str(length),
+                    aiohttp.hdrs.CACHE_CONTROL: "no-cache",
+                },
+                replayable=isinstance(data, bytes),
+                timeout=aiohttp.ClientTimeout(
+                    total=None, sock_connect=self._transport.timeout, sock_read=None
+                ),
+            )
+        except CameraError:
+            if not mismatch:
+                raise
+        if mismatch:
+            raise CameraValueError("length", mismatch[0])
