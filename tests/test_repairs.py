@@ -90,10 +90,12 @@ async def test_clock_checked_hourly(
     check, interval = checks[0]
     assert interval == timedelta(hours=1)
     simulator.set_clock_offset(120)
-    await check(dt_util.utcnow())
+    check(dt_util.utcnow())
+    await hass.async_block_till_done()
     assert _issue(hass, entry.entry_id) is not None
     simulator.set_clock_offset(30)
-    await check(dt_util.utcnow())
+    check(dt_util.utcnow())
+    await hass.async_block_till_done()
     assert _issue(hass, entry.entry_id) is None
     # The device does not answer: nothing changes.
     simulator.set_clock_offset(120)
@@ -102,7 +104,8 @@ async def test_clock_checked_hourly(
         "get_date",
         side_effect=CameraConnectionError("x"),
     ):
-        await check(dt_util.utcnow())
+        check(dt_util.utcnow())
+        await hass.async_block_till_done()
     assert _issue(hass, entry.entry_id) is None
 
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_HOST, CONF_USERNAME
 
+from .api.params import SECRET_NAME
+
 if TYPE_CHECKING:
     from .runtime import CgiCameraConfigEntry
 
@@ -27,11 +29,6 @@ REDACTED = "**REDACTED**"
 # The parameter holding the device's host name.
 HOST_NAME_PARAM = "Network.HostName"
 
-# Parameters whose name says they are secret, user lists, and the identifiers
-# the device info redacts too (MAC, serial).
-SECRET_NAME = re.compile(
-    r"pass|pwd|secret|key|user|token|community|macaddress|serialnumber", re.I
-)
 # Parameters whose name says they hold an address or a host name.
 ADDRESS_NAME = re.compile(
     r"address|router|gateway|dns|server|host|domain|broadcast|subnet|netmask"
@@ -109,16 +106,20 @@ class Redactor:
 
     @classmethod
     def for_entry(
-        cls, entry: CgiCameraConfigEntry, params: Mapping[str, str] | None = None
+        cls,
+        entry: CgiCameraConfigEntry,
+        params: Mapping[str, str] | None = None,
+        users: Iterable[str] = (),
     ) -> Redactor:
         """The configured host and user name and the device's host name.
 
         Both the one at setup and the one ``params`` report now (it may have
         changed since). For a loaded entry (the device is in its runtime data).
+        ``users``: further user names (the device's accounts), redacted too.
         """
         host, user = entry.data.get(CONF_HOST), entry.data.get(CONF_USERNAME)
         reported = (params or {}).get(HOST_NAME_PARAM)
-        return cls((host, user, entry.runtime_data.device.name, reported))
+        return cls((host, user, entry.runtime_data.device.name, reported, *users))
 
     def text(self, text: str) -> str:
         """``text`` without addresses, MACs, URL hosts or the words."""

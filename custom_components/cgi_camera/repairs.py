@@ -96,10 +96,17 @@ class ClockChecker:
 def async_start_clock_check(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None:
     """Check the clock now and every hour, for as long as the entry is loaded."""
     checker = ClockChecker(hass, entry)
-    entry.async_create_task(hass, checker.async_check(), f"{DOMAIN} clock check")
+
+    @callback
+    def check(_now: datetime | None = None) -> None:
+        # A task of the entry: one still running at unload cannot bring the
+        # issue back after it was deleted.
+        entry.async_create_task(hass, checker.async_check(), f"{DOMAIN} clock check")
+
+    check()
     entry.async_on_unload(
         async_track_time_interval(
-            hass, checker.async_check, CLOCK_CHECK_INTERVAL, cancel_on_shutdown=True
+            hass, check, CLOCK_CHECK_INTERVAL, cancel_on_shutdown=True
         )
     )
     entry.async_on_unload(lambda: ir.async_delete_issue(hass, DOMAIN, issue_id(entry)))

@@ -36,9 +36,6 @@ class CgiCameraRuntimeData:
     client: CameraClient
     coordinator: CgiCameraCoordinator
     device: DeviceInfo
-    # The data and options the entry was set up with (some changes reload).
-    options: dict[str, Any] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
     # The shared live streams (camera platform), created on first use.
     live_streams: LiveStreamHub | None = None
     # PTZ commands, presets and timers per source (ptz.py).

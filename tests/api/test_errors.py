@@ -350,3 +350,13 @@ def _line(text: str) -> int:
     """The line of this file that holds ``text``."""
     lines = Path(__file__).read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+async def test_a_refused_secret_value_is_not_echoed(client: CameraClient) -> None:
+    """The device repeats a refused value; a secret one never reaches the error."""
+    with pytest.raises(CameraRequestRefusedError) as err:
+        await client.params.update(
+            {"Nowhere.SMTP.Password": "hunter2x", "Nowhere.A": "7"}
+        )
+    assert "hunter2x" not in str(err.value)
+    assert "Nowhere.SMTP.Password" in str(err.value)

@@ -1,9 +1,9 @@
 """scripts/devenv.py: what scripts/develop and scripts/e2e rely on."""
 
 import json
+import os
 from pathlib import Path
 import sys
-import time
 
 from homeassistant.components.onboarding import const as onboarding
 from homeassistant.core_config import CORE_CONFIG_SCHEMA
@@ -89,22 +89,21 @@ def test_the_last_started_stops_first(tmp_path: Path) -> None:
     """Home Assistant, started after its simulators, stops before them."""
     order = tmp_path / "order"
     program = (
-        "import signal, sys, time\n"
+        "import signal, sys\n"
         "def stop(*_):\n"
         f"    open({str(order)!r}, 'a').write(sys.argv[1] + '\\n')\n"
         "    sys.exit(0)\n"
         "signal.signal(signal.SIGTERM, stop)\n"
         "print('ready', flush=True)\n"
-        "while True: time.sleep(0.05)\n"
+        "while True: signal.pause()\n"
     )
     processes = Processes()
     for name in ("simulator", "home-assistant"):
-        log = (tmp_path / name).open("wb")
-        processes.spawn([sys.executable, "-c", program, name], log)
-    for name in ("simulator", "home-assistant"):
-        for _ in range(200):
-            if (tmp_path / name).read_text():
-                break
-            time.sleep(0.02)
+        read_end, write_end = os.pipe()
+        with os.fdopen(write_end, "wb") as log:
+            processes.spawn([sys.executable, "-c", program, name], log)
+        with os.fdopen(read_end, "rb") as ready:
+            # Blocks until the child has set its SIGTERM handler and said so.
+            assert ready.readline() == b"ready\n"
     processes.stop()
     assert order.read_text().split() == ["home-assistant", "simulator"]

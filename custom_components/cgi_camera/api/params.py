@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 import re
 
 from .errors import (
@@ -21,6 +21,20 @@ REFUSAL_PREFIXES: tuple[str, ...] = (
 )
 
 _MAC_RE = re.compile(r"^[0-9a-f]{12}$")
+
+SECRET_NAME = re.compile(
+    r"pass|pwd|secret|key|user|token|community|macaddress|serialnumber", re.I
+)
+"""Parameter names whose values are secret (passwords, keys, user lists) or
+identify the device (MAC, serial): never echoed in errors, hidden in
+diagnostics and ``get_parameters``."""
+
+
+def secret_values(values: Mapping[str, str]) -> list[str]:
+    """The values of ``values`` whose names :data:`SECRET_NAME` marks."""
+    return [value for name, value in values.items() if SECRET_NAME.search(name)]
+
+
 _ADD_OK_RE = re.compile(r"^\s*(\S+)\s+OK\s*$")
 _ID_OK_RE = re.compile(r"^\s*([A-Za-z]+\d+)\s+OK\s*$")
 _ID_SEARCH_CHARS = 256

@@ -14,6 +14,7 @@ setup or storage (administrator); reading images, inputs and states
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import parse_qs
 
 type Right = Literal["viewer", "operator", "administrator", "root"]
 
@@ -43,11 +44,25 @@ _RIGHTS: dict[str, Right] = {
 }
 
 
-def required_right(path: str) -> Right:
-    """The right a request to ``path`` needs (see the module's docstring).
+# Paths whose reads (action=list/get) need less than their writes.
+_READ_WITH_ACTION = frozenset({"/param.cgi", "/date.cgi"})
+# Paths that only change something with ``action=``.
+_WRITE_ONLY_WITH_ACTION = frozenset({"/io/output.cgi", "/io/port.cgi"})
+_READS = frozenset({"list", "get"})
+"""``action=`` values that only read."""
 
-    A 403 on a request that only reads (a list, a check, a picture) still
-    names what the request would need at most, which is what a user must
-    grant.
+
+def required_right(target: str) -> Right:
+    """The right a request needs: ``target`` is its path and query.
+
+    Reading is viewer's: ``param.cgi``/``date.cgi`` with ``action=list`` or
+    ``get``, and ``io/output.cgi``/``io/port.cgi`` without ``action`` (a
+    check or a monitor).  Otherwise the path decides (the module's table).
     """
+    path, _, query = target.partition("?")
+    action = parse_qs(query).get("action", [None])[0]
+    if path in _READ_WITH_ACTION and action in _READS:
+        return "viewer"
+    if path in _WRITE_ONLY_WITH_ACTION and action is None:
+        return "viewer"
     return _RIGHTS.get(path, "viewer")

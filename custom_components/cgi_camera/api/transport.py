@@ -20,15 +20,18 @@ import asyncio
 import base64
 from collections.abc import (
     AsyncIterable,
+    AsyncIterator,
     Callable,
     Iterable,
     Iterator,
     Sequence,
 )
-from contextlib import suppress
+from contextlib import asynccontextmanager, suppress
+from contextvars import ContextVar
 import io
 import ipaddress
 import logging
+import os
 from pathlib import PurePath
 from types import TracebackType
 from typing import Any, Literal
@@ -56,6 +59,12 @@ from .params import refusal
 from .rights import required_right
 
 _LOGGER = logging.getLogger(__name__)
+
+# Set in the task that changes the account's password (changing_credentials):
+# its own requests never wait for the change to end.
+_CHANGING_CREDENTIALS: ContextVar[bool] = ContextVar(
+    "cgi_camera_changing_credentials", default=False
+)
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024
 REDACTED = "********"
@@ -123,7 +132,9 @@ def _wrap(err: BaseException, what: str) -> CameraError:  # noqa: PLR0911
             f"{what}: the device's HTTPS certificate is not trusted ({reason})"
         )
     if isinstance(err, aiohttp.ClientConnectorError):
-        return CameraConnectionError(f"{what}: cannot connect ({err.os_error})")
+        # Not the OS error's text: it names the address and port, and this
+        # message reaches the log and the UI (the chain keeps it for debug).
+        return CameraConnectionError(f"{what}: cannot connect ({_os_reason(err)})")
     if isinstance(err, aiohttp.ClientResponseError):
         return CameraResponseError(f"{what}: malformed HTTP answer")
     if isinstance(err, aiohttp.ClientError | OSError):
@@ -173,6 +184,21 @@ def _raised_at(tb: TracebackType | None) -> str | None:
         tb = tb.tb_next
     path = PurePath(tb.tb_frame.f_code.co_filename)
     return f"{'/'.join(path.parts[-2:])}:{tb.tb_lineno}"
+
+
+def _os_reason(err: aiohttp.ClientConnectorError) -> str:
+    """``Connection refused``, without the address the OS error's text holds."""
+    errno = err.os_error.errno
+    return os.strerror(errno) if errno else type(err.os_error).__name__
+
+
+def body_timeout(transport_timeout: float, size: int, rate: float) -> float:
+    """Time for a request whose ``size``-byte body goes at ``rate`` bytes/s.
+
+    Uploads and audio have no fixed duration, but a device that takes the
+    body and never answers must not hold the caller for ever.
+    """
+    return transport_timeout + size / rate
 
 
 def _drop_tracebacks(err: BaseException) -> None:
@@ -251,6 +277,8 @@ class Transport:
         self.timeout = timeout
         self._scheme: Literal["basic", "digest"] | None = None
         self._digest: DigestAuth | None = None
+        self._credentials_changed: asyncio.Future[None] | None = None
+        self._credentials_lock = asyncio.Lock()
 
     @property
     def base_url(self) -> str:
@@ -261,6 +289,38 @@ class Transport:
     def auth_scheme(self) -> str | None:
         """The learnt scheme: ``"basic"``, ``"digest"`` or ``None`` (not yet)."""
         return self._scheme
+
+    @asynccontextmanager
+    async def changing_credentials(self) -> AsyncIterator[None]:
+        """Hold back the retry of a 401 while the account's password changes.
+
+        A request the device refuses (401) meanwhile, because it was signed
+        with the old password, waits until the block ends, then answers the
+        401 once with the credentials then current (update_credentials).
+        Requests of the task in the block do not wait. One change at a time:
+        a second block waits for the first to end.
+        """
+        async with self._credentials_lock:
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._credentials_changed = done
+            token = _CHANGING_CREDENTIALS.set(True)
+            try:
+                yield
+            finally:
+                _CHANGING_CREDENTIALS.reset(token)
+                self._credentials_changed = None
+                done.set_result(None)
+
+    async def _wait_for_credentials(self) -> bool:
+        """Wait until a change of credentials (by another task) has ended.
+
+        Return whether it waited: the request may answer its 401 again.
+        """
+        changed = self._credentials_changed
+        if changed is None or _CHANGING_CREDENTIALS.get():
+            return False
+        await asyncio.shield(changed)
+        return True
 
     def update_credentials(self, username: str, password: str) -> None:
         """Use new credentials (the learnt scheme is kept)."""
@@ -411,14 +471,19 @@ class Transport:
             status = response.status
             if status == 401:
                 response.release()
-                if answered_401 or not replayable or not self._learn(response):
+                waited = await self._wait_for_credentials()
+                if (
+                    (answered_401 and not waited)
+                    or not replayable
+                    or not self._learn(response)
+                ):
                     raise CameraAuthenticationError(
                         f"{what}: the device refused the credentials"
                     )
                 answered_401 = True
                 continue
             if status not in REDIRECT_STATUSES:
-                self._raise_for_status(response, what)
+                self._raise_for_status(response, what, target)
                 return response
             location = response.headers.get(aiohttp.hdrs.LOCATION)
             response.release()
@@ -491,14 +556,16 @@ class Transport:
         return new
 
     @staticmethod
-    def _raise_for_status(response: aiohttp.ClientResponse, what: str) -> None:
+    def _raise_for_status(
+        response: aiohttp.ClientResponse, what: str, target: str = ""
+    ) -> None:
         status = response.status
         if 200 <= status < 300:
             return
         response.release()
         message = f"{what}: HTTP {status}"
         if status == 403:
-            right = required_right(what.split(" ", 1)[-1])
+            right = required_right(target or what.split(" ", 1)[-1])
             raise CameraForbiddenError(
                 f"{message} (insufficient access level; needs {right})", right
             )

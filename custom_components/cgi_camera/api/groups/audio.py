@@ -10,8 +10,11 @@ import aiohttp
 from ..encoding import QueryValue
 from ..errors import CameraConnectionError, CameraError, CameraValueError
 from ..multipart import StreamBuffer, boundary_from_content_type
-from ..transport import Params
+from ..transport import Params, body_timeout
 from .base import ApiGroup
+
+AUDIO_RATE = 3000
+"""Bytes a second of the slowest audio format (G.726 at 24 kbit/s)."""
 
 AUDIO_BLOCK_BYTES = 240
 MAX_AUDIO_PART_BYTES = 64 * 1024
@@ -105,14 +108,16 @@ class AudioApi(ApiGroup):
         length: int | None = None,
         content_type: str = "audio/basic",
     ) -> None:
-        """POST ``audio/transmit.cgi`` as HTTP/1.0 with a ``Content-Length``.
+        """POST ``audio/transmit.cgi`` with a ``Content-Length``.
 
         The spec's device (5.8.5) reads an HTTP/1.0 body of ``Content-Length``
         bytes; a chunked body would be played as sound, so the body is never
-        chunked.  ``audio`` is the whole body (``bytes``; ``length``, if given,
-        must match; it is re-sent on a 401 or a same-origin redirect), or an
-        async iterable of blocks streamed as they come, never buffered, with
-        ``length`` their total number of bytes (required).
+        chunked.  (The request line says HTTP/1.1: aiohttp sets the version
+        per session, and the client uses the caller's session.)  ``audio`` is
+        the whole body (``bytes``; ``length``, if given, must match; it is
+        re-sent on a 401 or a same-origin redirect), or an async iterable of
+        blocks streamed as they come, never buffered, with ``length`` their
+        total number of bytes (required).
 
         Raises :class:`CameraValueError` before sending for a bad
         ``content_type`` or ``length``; for blocks that turn out longer or
@@ -155,7 +160,9 @@ class AudioApi(ApiGroup):
                 },
                 replayable=isinstance(data, bytes),
                 timeout=aiohttp.ClientTimeout(
-                    total=None, sock_connect=self._transport.timeout, sock_read=None
+                    # the slowest format (G.726 at 24 kbit/s) played in real time
+                    total=body_timeout(self._transport.timeout, length, AUDIO_RATE),
+                    sock_connect=self._transport.timeout,
                 ),
             )
         except CameraError:

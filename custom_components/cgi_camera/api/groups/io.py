@@ -54,7 +54,6 @@ class IoApi(ApiGroup):
     ) -> dict[int, str]:
         checked = check_ports(ports)
         text = await self._text(path, [(action, checked)])
-        self._transport.check_refusal(text)
         mapper = PortMapper(checked, self.numbering)
         return parse_check(text, checked, mapper)
 

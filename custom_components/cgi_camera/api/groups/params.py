@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from ..discovery import HINT_GROUPS
 from ..encoding import QueryValue
 from ..errors import CameraValueError
-from ..params import parse_add_answer, parse_params
+from ..params import parse_add_answer, parse_params, secret_values
 from ..ptz import check_text
 from ..transport import Params
 from .base import ApiGroup
@@ -29,7 +29,8 @@ class ParamsApi(ApiGroup):
             raise CameraValueError("values", "nothing to update")
         params: list[tuple[str, QueryValue]] = [("action", "update")]
         params += [(name, str(value)) for name, value in values.items()]
-        await self._command("/param.cgi", params)
+        # A refusal may echo the request: never a password in the error.
+        await self._command("/param.cgi", params, secrets=secret_values(values))
 
     async def add_group(
         self,
@@ -53,7 +54,10 @@ class ParamsApi(ApiGroup):
         if force:
             params.append(("force", "yes"))
         text = await self._text("/param.cgi", params, refusals=False)
-        return parse_add_answer(text, group, redact=self._transport.redact)
+        secrets = secret_values(values or {})
+        return parse_add_answer(
+            text, group, redact=lambda answer: self._transport.redact(answer, secrets)
+        )
 
     async def remove_groups(self, groups: Sequence[str]) -> None:
         """``param.cgi?action=remove&group=a,b``."""

@@ -64,9 +64,7 @@ class PtzApi(ApiGroup):
         path: str = "/com/ptz.cgi",
     ) -> str:
         request = check_camera(camera) + list(params) + check_rotation(image_rotation)
-        text = await self._text(path, request)
-        self._transport.check_refusal(text)
-        return text
+        return await self._text(path, request)
 
     async def move(
         self,

@@ -19,11 +19,14 @@ from ..errors import (
     CameraValueError,
 )
 from ..parsers_text import parse_date, parse_time_zone
-from ..transport import Params, Transport
+from ..transport import Params, Transport, body_timeout
 from .base import ApiGroup, yes_no
 from .params import ParamsApi
 
 _LOGGER = logging.getLogger(__name__)
+
+UPLOAD_RATE = 32 * 1024
+"""Bytes a second an upload (restore, firmware) is given at the least."""
 
 TIME_ZONE_PARAM = "Time.TimeZone"
 """Not in the spec: a hint for the zone of ``date.cgi``'s local time."""
@@ -147,7 +150,6 @@ class SystemApi(ApiGroup):
         """
         zone = await self.time_zone()
         text = await self._text("/date.cgi", [("action", "get")])
-        self._transport.check_refusal(text)
         return parse_date(text, zone)
 
     async def set_date(self, value: datetime, *, gmt: bool = True) -> None:
@@ -260,7 +262,8 @@ class SystemApi(ApiGroup):
             params,
             data=writer,
             timeout=aiohttp.ClientTimeout(
-                total=None, sock_connect=self._transport.timeout, sock_read=None
+                total=body_timeout(self._transport.timeout, len(data), UPLOAD_RATE),
+                sock_connect=self._transport.timeout,
             ),
         )
 

@@ -79,14 +79,12 @@ class VideoApi(ApiGroup):
         if (checked := _check_resolution(resolution)) is not None:
             params.append(("resolution", checked))
         text = await self._text("/imagesize.cgi", params)
-        self._transport.check_refusal(text)
         return parse_image_size(text)
 
     async def status(self, cameras: Sequence[int]) -> dict[int, bool]:
         """``videostatus.cgi?status=1,2``: whether each source has video."""
         sources = check_ports(cameras)
         text = await self._text("/videostatus.cgi", [("status", sources)])
-        self._transport.check_refusal(text)
         return parse_video_status(text, sources)
 
     async def snapshot(
