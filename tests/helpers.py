@@ -24,6 +24,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import (
+    Context,
     Event,
     EventStateChangedData,
     HomeAssistant,
@@ -344,3 +345,25 @@ class Viewer:
     def close(self) -> None:
         """Leave."""
         self.response.close()
+
+
+RESPONSE_ACTIONS = frozenset({"get_parameters", "get_system_log", "ip_filter_list"})
+"""Device actions that only answer (called with return_response)."""
+
+
+async def call_device_action(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: str,
+    context: Context | None = None,
+    **data: Any,
+) -> Any:
+    """Call the device action ``service`` on ``entry`` (its response, if any)."""
+    return await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"config_entry_id": entry.entry_id, **data},
+        blocking=True,
+        return_response=service in RESPONSE_ACTIONS,
+        context=context,
+    )

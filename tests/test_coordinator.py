@@ -311,3 +311,20 @@ async def test_a_stream_silent_past_its_keepalive_is_reconnected(
     assert coordinator.push.reconnect_count == 2
     sim.set_input(1, True)
     await wait_for_state(hass, INPUT_1, "on")
+
+
+async def test_garbled_parts_in_a_row_resync_one_at_a_time(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Five garbled parts: at most two re-reads (one running, one after it)."""
+    await setup(simulator, platforms=[Platform.BINARY_SENSOR])
+    simulator.counters.reset()
+    for _ in range(5):
+        simulator.faults.corrupt_streams("io", mode="garbage")
+    simulator.set_input(1, True)
+    await wait_for_state(hass, INPUT_1, "on")
+    await hass.async_block_till_done()
+    rereads = [
+        query for path, query in simulator.counters.log if "checkactive" in query
+    ]
+    assert 1 <= len(rereads) <= 2

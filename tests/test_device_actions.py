@@ -24,7 +24,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUs
 from custom_components.cgi_camera.const import DOMAIN, EVENT_BACKUP_SAVED
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration
+from tests.helpers import SetupIntegration, call_device_action
+
+# The device actions that answer with response data.
 
 
 @contextmanager
@@ -44,29 +46,11 @@ async def entry(
     return await setup(simulator)
 
 
-async def act(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    service: str,
-    context: Context | None = None,
-    **data: Any,
-) -> Any:
-    """Call a device action on the entry."""
-    return await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"config_entry_id": entry.entry_id, **data},
-        blocking=True,
-        return_response=service == "get_parameters",
-        context=context,
-    )
-
-
 async def test_parameters(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
     """set_parameters writes, get_parameters reads (secrets redacted)."""
-    await act(
+    await call_device_action(
         hass,
         entry,
         "set_parameters",
@@ -78,17 +62,17 @@ async def test_parameters(
     )
     assert simulator.params["Image.I0.Text.String"] == "Gate"
     assert simulator.params["Image.I0.Text.TextEnabled"] == "yes"
-    response = await act(
+    response = await call_device_action(
         hass, entry, "get_parameters", parameters=["Image.I0.Text", "SMTP"]
     )
     values = response["parameters"]
     assert values["Image.I0.Text.String"] == "Gate"
     assert values["SMTP.Password"] == "**REDACTED**"
-    listed = await act(
+    listed = await call_device_action(
         hass, entry, "get_parameters", parameters="Image.MaxViewers, Network.HostName"
     )
     assert set(listed["parameters"]) == {"Image.MaxViewers", "Network.HostName"}
-    everything = await act(hass, entry, "get_parameters")
+    everything = await call_device_action(hass, entry, "get_parameters")
     assert "Network.HostName" in everything["parameters"]
 
 
@@ -96,7 +80,7 @@ async def test_parameters_as_the_editors_list(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
     """set_parameters takes the action editor's list of {name, value} too."""
-    await act(
+    await call_device_action(
         hass,
         entry,
         "set_parameters",
@@ -114,32 +98,78 @@ async def test_parameters_refused(
 ) -> None:
     """An unknown parameter: the device refuses."""
     with pytest.raises(HomeAssistantError) as err:
-        await act(hass, entry, "set_parameters", parameters={"No.Such.Thing": "1"})
+        await call_device_action(
+            hass, entry, "set_parameters", parameters={"No.Such.Thing": "1"}
+        )
     assert not isinstance(err.value, ServiceValidationError)
     simulator.faults.status_next(500)
     with pytest.raises(HomeAssistantError) as err:
-        await act(hass, entry, "get_parameters", parameters=["Network"])
+        await call_device_action(hass, entry, "get_parameters", parameters=["Network"])
     assert err.value.translation_key == "get_parameters_failed"
+
+
+async def test_system_log(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """get_system_log: the newest lines, addresses and user names redacted."""
+    simulator.state.add_log("Login from 192.168.0.77")
+    simulator.state.users.add("joe", "x1y2z3", "axuser", ("axview",), "")
+    simulator.state.add_log("Account joe: add")
+    response = await call_device_action(hass, entry, "get_system_log")
+    lines = response["text"].splitlines()
+    assert len(lines) == len(simulator.state.log)
+    assert lines[-1].endswith("Account **REDACTED**: add")
+    assert lines[-2].endswith("Login from **REDACTED**")
+    for word in ("192.168.0.77", "joe", simulator.config.hostname):
+        assert word not in response["text"]
+    newest = await call_device_action(hass, entry, "get_system_log", lines=1)
+    assert newest["text"] == lines[-1]
+
+
+async def test_system_log_without_the_account_list(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """A device refusing pwdgrp.cgi: the log comes, with the other rules."""
+    simulator.state.add_log("Login from 192.168.0.77")
+    simulator.faults.error_next("/pwdgrp.cgi")
+    response = await call_device_action(hass, entry, "get_system_log", lines="2")
+    assert response["text"].splitlines()[-1].endswith("Login from **REDACTED**")
+    assert len(response["text"].splitlines()) == 2
+
+
+async def test_system_log_refused(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """A device that cannot give its log: a translated error."""
+    simulator.faults.status_next(500)
+    with pytest.raises(HomeAssistantError) as err:
+        await call_device_action(hass, entry, "get_system_log")
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "get_system_log_failed"
 
 
 async def test_osd(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
     """set_osd_text sets text, date and clock."""
-    await act(hass, entry, "set_osd_text", text="Front door", date=False, clock=True)
+    await call_device_action(
+        hass, entry, "set_osd_text", text="Front door", date=False, clock=True
+    )
     osd = simulator.state.osd(1)
     assert osd["String"] == "Front door"
     assert osd["TextEnabled"] == "yes"
     assert osd["DateEnabled"] == "no"
     assert osd["ClockEnabled"] == "yes"
-    await act(hass, entry, "set_osd_text", text_enabled=False, commit=True)
+    await call_device_action(
+        hass, entry, "set_osd_text", text_enabled=False, commit=True
+    )
     assert simulator.state.osd(1)["TextEnabled"] == "no"
     with no_request(simulator), pytest.raises(ServiceValidationError) as err:
-        await act(hass, entry, "set_osd_text", commit=True)
+        await call_device_action(hass, entry, "set_osd_text", commit=True)
     assert err.value.translation_key == "nothing_to_set"
     simulator.faults.status_next(500)
     with pytest.raises(HomeAssistantError) as err:
-        await act(hass, entry, "set_osd_text", clock=False)
+        await call_device_action(hass, entry, "set_osd_text", clock=False)
     assert err.value.translation_key == "set_osd_failed"
 
 
@@ -148,7 +178,7 @@ async def test_sync_time(
 ) -> None:
     """sync_time and its button set the device clock from HA's (GMT)."""
     simulator.set_clock_offset(3600)
-    await act(hass, entry, "sync_time")
+    await call_device_action(hass, entry, "sync_time")
     assert abs(simulator.state.now() - dt_util.utcnow()) < timedelta(seconds=5)
     simulator.set_clock_offset(-7200)
     await hass.services.async_call(
@@ -160,7 +190,7 @@ async def test_sync_time(
     assert abs(simulator.state.now() - dt_util.utcnow()) < timedelta(seconds=5)
     simulator.faults.status_next(500)
     with pytest.raises(HomeAssistantError) as err:
-        await act(hass, entry, "sync_time")
+        await call_device_action(hass, entry, "sync_time")
     assert err.value.translation_key == "sync_time_failed"
 
 
@@ -169,20 +199,24 @@ async def test_storage(
 ) -> None:
     """Mount, unmount, remove a recording and format."""
     storage = simulator.state.storage
-    await act(hass, entry, "storage_unmount")
+    await call_device_action(hass, entry, "storage_unmount")
     assert storage.status == "unmounted"
-    await act(hass, entry, "storage_mount", disk_id="SD_DISK")
+    await call_device_action(hass, entry, "storage_mount", disk_id="SD_DISK")
     assert storage.status == "ok"
     first = storage.recordings[0].recording_id
-    await act(hass, entry, "storage_remove_recording", recording_id=first)
+    await call_device_action(
+        hass, entry, "storage_remove_recording", recording_id=first
+    )
     assert first not in [r.recording_id for r in storage.recordings]
     with no_request(simulator), pytest.raises(ServiceValidationError) as err:
-        await act(hass, entry, "storage_remove_recording", recording_id="all")
+        await call_device_action(
+            hass, entry, "storage_remove_recording", recording_id="all"
+        )
     assert err.value.translation_key == "confirm_required"
     with no_request(simulator), pytest.raises(ServiceValidationError) as err:
-        await act(hass, entry, "storage_format", confirm=False)
+        await call_device_action(hass, entry, "storage_format", confirm=False)
     assert err.value.translation_key == "confirm_required"
-    await act(hass, entry, "storage_format", confirm=True)
+    await call_device_action(hass, entry, "storage_format", confirm=True)
     assert storage.recordings == []
 
 
@@ -192,10 +226,12 @@ async def test_storage_refused(
     """No card in the slot: the device refuses."""
     simulator.set_sd("absent")
     with pytest.raises(HomeAssistantError) as err:
-        await act(hass, entry, "storage_mount")
+        await call_device_action(hass, entry, "storage_mount")
     assert not isinstance(err.value, ServiceValidationError)
     with pytest.raises(HomeAssistantError):
-        await act(hass, entry, "storage_remove_recording", recording_id="x")
+        await call_device_action(
+            hass, entry, "storage_remove_recording", recording_id="x"
+        )
 
 
 async def test_storage_without_card(
@@ -211,7 +247,7 @@ async def test_storage_without_card(
         ("storage_remove_recording", {"recording_id": "abc"}),
     ):
         with no_request(sim), pytest.raises(ServiceValidationError) as err:
-            await act(hass, entry, service, **data)
+            await call_device_action(hass, entry, service, **data)
         assert err.value.translation_key == "no_sd_card"
 
 
@@ -231,10 +267,10 @@ async def test_restore_backup(
     """A backup the button saved is restored, by bare name or full path."""
     path = await _save_backup(hass)
     simulator.params["Image.I0.Text.String"] = "changed"
-    await act(hass, entry, "restore_backup", file=path.name)
+    await call_device_action(hass, entry, "restore_backup", file=path.name)
     assert simulator.params["Image.I0.Text.String"] != "changed"
     await simulator.wait_until_up()
-    await act(hass, entry, "restore_backup", file=str(path))
+    await call_device_action(hass, entry, "restore_backup", file=str(path))
 
 
 async def test_restore_refused_by_device(
@@ -245,7 +281,7 @@ async def test_restore_refused_by_device(
     await hass.async_add_executor_job(lambda: folder.mkdir(parents=True))
     await hass.async_add_executor_job((folder / "junk.tar").write_bytes, b"junk")
     with pytest.raises(HomeAssistantError) as err:
-        await act(hass, entry, "restore_backup", file="junk.tar")
+        await call_device_action(hass, entry, "restore_backup", file="junk.tar")
     assert not isinstance(err.value, ServiceValidationError)
 
 
@@ -280,17 +316,19 @@ async def test_restore_only_from_backups_folder(
     }
     for file, key in refused.items():
         with no_request(simulator), pytest.raises(ServiceValidationError) as err:
-            await act(hass, entry, "restore_backup", file=file)
+            await call_device_action(hass, entry, "restore_backup", file=file)
         assert err.value.translation_key == key, file
     with (
         patch("custom_components.cgi_camera.device_actions.MAX_BACKUP_BYTES", 10),
         no_request(simulator),
         pytest.raises(ServiceValidationError) as err,
     ):
-        await act(hass, entry, "restore_backup", file=path.name)
+        await call_device_action(hass, entry, "restore_backup", file=path.name)
     assert err.value.translation_key == "backup_too_large"
     # Through a link to the folder itself the file is still in the folder.
-    await act(hass, entry, "restore_backup", file=str(tmp_path / "alias" / path.name))
+    await call_device_action(
+        hass, entry, "restore_backup", file=str(tmp_path / "alias" / path.name)
+    )
 
 
 async def test_factory_default(
@@ -299,13 +337,13 @@ async def test_factory_default(
     """Soft and hard factory default need confirm: true."""
     simulator.params["Image.I0.Text.String"] = "changed"
     with no_request(simulator), pytest.raises(ServiceValidationError) as err:
-        await act(hass, entry, "factory_default")
+        await call_device_action(hass, entry, "factory_default")
     assert err.value.translation_key == "confirm_required"
-    await act(hass, entry, "factory_default", confirm=True)
+    await call_device_action(hass, entry, "factory_default", confirm=True)
     assert simulator.params["Image.I0.Text.String"] != "changed"
     assert "Factory default" in simulator.state.log[-1]
     await simulator.wait_until_up()
-    await act(hass, entry, "factory_default", mode="hard", confirm=True)
+    await call_device_action(hass, entry, "factory_default", mode="hard", confirm=True)
     assert "(hard)" in simulator.state.log[-1]
 
 
@@ -337,6 +375,10 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("get_parameters", {"parameters": ["Network&x=1"]}, "invalid_argument"),
     ("get_parameters", {"parameters": []}, "invalid_argument"),
     ("get_parameters", {"parameters": 5}, "invalid_argument"),
+    ("get_system_log", {"lines": 0}, "value_out_of_range"),
+    ("get_system_log", {"lines": 5001}, "value_out_of_range"),
+    ("get_system_log", {"lines": "many"}, "invalid_argument"),
+    ("get_system_log", {"lines": 2.5}, "invalid_argument"),
     ("set_osd_text", {"text": "x" * 129}, "invalid_argument"),
     ("set_osd_text", {"text": "a\nb"}, "invalid_argument"),
     ("set_osd_text", {"text": ["x"]}, "invalid_argument"),
@@ -363,7 +405,7 @@ async def test_invalid_values(
 ) -> None:
     """Wrong values: translated ServiceValidationError, no request."""
     with no_request(simulator), pytest.raises(ServiceValidationError) as err:
-        await act(hass, entry, service, **data)
+        await call_device_action(hass, entry, service, **data)
     assert err.value.translation_key == key
 
 
@@ -386,7 +428,7 @@ async def test_targets(
         assert err.value.translation_key == key, data
     await hass.config_entries.async_unload(entry.entry_id)
     with pytest.raises(ServiceValidationError) as err:
-        await act(hass, entry, "sync_time")
+        await call_device_action(hass, entry, "sync_time")
     assert err.value.translation_key == "entry_not_loaded"
     assert err.value.translation_placeholders == {"name": entry.title}
 
@@ -395,6 +437,11 @@ async def test_targets(
 ADMIN_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("set_parameters", {"parameters": {"Image.I0.Text.String": "Gate"}}),
     ("get_parameters", {"parameters": "Image.I0.Text"}),
+    ("get_system_log", {"lines": 10}),
+    ("ip_filter_list", {}),
+    ("ip_filter_add", {"addresses": "10.0.0.0/8"}),
+    ("ip_filter_remove", {"addresses": ["<added>"]}),
+    ("rotate_password", {}),
     ("set_osd_text", {"text": "Gate"}),
     ("sync_time", {}),
     ("storage_mount", {}),
@@ -430,13 +477,22 @@ async def test_admin_only(
     """A non-admin user gets Unauthorized (nothing sent); an admin succeeds."""
     if data.get("file") == "<saved>":
         data = {"file": (await _save_backup(hass)).name}
+    if data.get("addresses") == ["<added>"]:
+        simulator.state.ipfilter.addresses = ["10.0.0.0/8"]
+        data = {"addresses": "10.0.0.0/8"}
     user_group = await hass.auth.async_get_group(GROUP_ID_USER)
     user = MockUser(groups=[user_group]).add_to_hass(hass)
     for caller in (hass_read_only_user, user):
         with no_request(simulator), pytest.raises(Unauthorized):
-            await act(hass, entry, service, Context(user_id=caller.id), **data)
+            await call_device_action(
+                hass, entry, service, Context(user_id=caller.id), **data
+            )
     with no_request(simulator), pytest.raises(Unauthorized):
-        await act(hass, entry, service, Context(user_id="no-such-user"), **data)
+        await call_device_action(
+            hass, entry, service, Context(user_id="no-such-user"), **data
+        )
     before = simulator.counters.total_requests
-    await act(hass, entry, service, Context(user_id=hass_admin_user.id), **data)
+    await call_device_action(
+        hass, entry, service, Context(user_id=hass_admin_user.id), **data
+    )
     assert simulator.counters.total_requests > before

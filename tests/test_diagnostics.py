@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from unittest.mock import patch
 
-from homeassistant.const import STATE_UNAVAILABLE, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -19,7 +19,7 @@ from custom_components.cgi_camera.diagnostics import _jsonable
 from custom_components.cgi_camera.redact import REDACTED
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, wait_for_inputs, wait_for_state
+from tests.helpers import SetupIntegration, wait_for_inputs
 
 OUTPUT_1 = "switch.cgi_camera_output_1"
 
@@ -42,7 +42,12 @@ async def test_diagnostics(
     push = result["coordinator"]["push"]
     assert push["connected"] is True
     assert push["reconnect_count"] == 0
-    assert result == snapshot(exclude=props("connected_since", "port", "events"))
+    # The log's lines carry the simulator's clock: checked, not snapshotted.
+    log = result["system_log"]["lines"]
+    assert log[0].endswith("**REDACTED** System started")
+    assert result == snapshot(
+        exclude=props("connected_since", "port", "events", "system_log")
+    )
 
 
 async def test_diagnostics_without_parameters(
@@ -59,6 +64,7 @@ async def test_diagnostics_without_parameters(
     ):
         result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     assert result["parameters"] == {"error": "CameraConnectionError"}
+    assert "lines" in result["system_log"]
     assert result["device"]["mac"] == "**REDACTED**"
 
 
@@ -70,12 +76,12 @@ async def test_diagnostics_show_no_address_host_name_or_user_name(
 ) -> None:
     """An error text holding the address, the parameters, the names: all redacted.
 
-    The device goes away, so the input monitor's error text reads
-    "Connect call failed ('127.0.0.1', <port>)"; it is back when the
-    diagnostics are taken, so the parameter tree (addresses, host name) is
-    in them too.
+    The input monitor is cut and sent elsewhere by a redirect, so its error
+    text names the device's address ("to another origin (http://<host>:9)");
+    the device answers again when the diagnostics are taken, so the
+    parameter tree (addresses, host name) is in them too.
     """
-    sim = await simulator_factory(username="camadmin", reboot_seconds=600)
+    sim = await simulator_factory(username="camadmin")
     entry = await setup(
         sim,
         platforms=[Platform.SWITCH, Platform.BINARY_SENSOR],
@@ -87,12 +93,10 @@ async def test_diagnostics_show_no_address_host_name_or_user_name(
     coordinator.backoff = lambda attempt: (
         3600.0 if sim.host in (push.last_error or "") else 0.0
     )
-    await sim.reboot(600)
+    sim.faults.redirect_next(f"http://{sim.host}:9/moved", n=20)
+    sim.faults.cut_streams("io")
     await wait_for_inputs(coordinator, lambda: sim.host in (push.last_error or ""))
-    assert f"'{sim.host}', {sim.port}" in (push.last_error or "")
-    await wait_for_state(hass, OUTPUT_1, STATE_UNAVAILABLE)
-    await sim.reboot(0)
-    await sim.wait_until_up()
+    sim.faults.clear()
 
     result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
 
@@ -105,6 +109,32 @@ async def test_diagnostics_show_no_address_host_name_or_user_name(
     assert result["entry"]["title"] == REDACTED  # the device's host name
     assert result["parameters"]["Network.IPAddress"] == REDACTED
     assert result["parameters"]["Brand.ProdNbr"] == "CGI-211"  # the rest is kept
+
+
+async def test_diagnostics_system_log(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: Simulator,
+    setup: SetupIntegration,
+) -> None:
+    """The last 500 log lines, user names and addresses redacted; or its error."""
+    entry = await setup(simulator)
+    simulator.state.users.add("joe", "x1y2z3", "axuser", ("axview",), "")
+    for number in range(600):
+        simulator.state.add_log(f"Account joe: login {number} from 10.1.2.3")
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    lines = result["system_log"]["lines"]
+    assert len(lines) == 500
+    assert lines[-1].endswith("Account **REDACTED**: login 599 from **REDACTED**")
+    text = json.dumps(result["system_log"])
+    assert "joe" not in text
+    assert "10.1.2.3" not in text
+    with patch(
+        "custom_components.cgi_camera.api.SystemApi.log",
+        side_effect=CameraConnectionError("refused"),
+    ):
+        result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert result["system_log"] == {"error": "CameraConnectionError"}
 
 
 def test_values_become_json_types() -> None:

@@ -126,6 +126,31 @@ async def test_ptz_position_polled_per_enabled_source(
     assert "/com/ptz.cgi" not in await next_interval(hass, sim)
 
 
+async def test_ip_filter_polled_only_while_its_switch_is_enabled(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The IP filter switch (disabled by default) adds one list per poll."""
+    sim = await simulator_factory(inputs=0, sd_card=False)
+    entity_id = entity_registry.async_get_or_create(
+        "switch", DOMAIN, f"{sim_mac(sim)}-ip_filter"
+    ).entity_id
+    await setup(sim)
+    assert hass.states.get(entity_id).state == STATE_OFF
+    for _ in range(2):
+        assert await next_interval(hass, sim) == {
+            "/io/output.cgi": 1,
+            "/ipfilter.cgi": 1,
+        }
+    entity_registry.async_update_entity(
+        entity_id, disabled_by=er.RegistryEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    assert await next_interval(hass, sim) == {"/io/output.cgi": 1}
+
+
 async def test_a_failed_part_makes_only_its_entities_unavailable(
     hass: HomeAssistant,
     simulator_factory: SimulatorFactory,

@@ -51,6 +51,7 @@ ICONS = json.loads(
 )["entity"]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -58,7 +59,7 @@ async def test_entities(
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """One switch per relay."""
+    """One switch per relay, and the IP filter's (disabled by default)."""
     entry = await setup(simulator, platforms=[Platform.SWITCH])
     await snapshot_entities(hass, entity_registry, snapshot, entry.entry_id, "switch")
 

@@ -26,8 +26,10 @@ from .api import (
     CameraNotFoundError,
     DeviceInfo,
     IoEvent,
+    IpFilter,
     PtzPosition,
     StorageDisk,
+    UserGroups,
 )
 from .const import (
     BACKOFF_BASE_SECONDS,
@@ -48,10 +50,14 @@ _LOGGER = logging.getLogger(__name__)
 HEALTHY_STREAM_SECONDS = 60.0
 
 # An optional part of the poll: the video signal of every source (VIDEO, video
-# servers) or the position of one PTZ source (its number). A part is polled
+# servers), the IP filter's settings (IP_FILTER), the accounts per group
+# (USERS) or the position of one PTZ source (its number). A part is polled
 # only while an enabled entity shows it (CgiCameraCoordinator.async_want).
 VIDEO: Final = "video"
-type Part = Literal["video"] | int
+IP_FILTER: Final = "ip_filter"
+USERS: Final = "users"
+type Part = Literal["video", "ip_filter", "users"] | int
+_PART_NAMES = {IP_FILTER: "IP filter settings", USERS: "user accounts"}
 
 # Reads of a part between polls (after a PTZ command) are at most this often,
 # as Home Assistant's own refresh requests.
@@ -62,7 +68,7 @@ def _name(part: Part) -> str:
     """Name a part in log messages."""
     if isinstance(part, int):
         return f"PTZ position of source {part}"
-    return "video status"
+    return _PART_NAMES.get(part, "video status")
 
 
 def default_backoff(attempt: int) -> float:
@@ -138,11 +144,19 @@ class CgiCameraData:
     video: dict[int, bool] = field(default_factory=dict)
     # PTZ source -> its position.
     ptz_positions: dict[int, PtzPosition] = field(default_factory=dict)
+    # The IP filter's settings (ipfilter.cgi?action=list).
+    ip_filter: IpFilter | None = None
+    # The device's accounts per group (pwdgrp.cgi?action=get).
+    users: UserGroups | None = None
 
 
 def copy_part(source: CgiCameraData, target: CgiCameraData, part: Part) -> None:
     """Put ``source``'s value of ``part`` into ``target`` (or its absence)."""
-    if not isinstance(part, int):
+    if part == IP_FILTER:
+        target.ip_filter = source.ip_filter
+    elif part == USERS:
+        target.users = source.users
+    elif not isinstance(part, int):
         target.video = source.video
     elif (position := source.ptz_positions.get(part)) is None:
         target.ptz_positions.pop(part, None)
@@ -211,6 +225,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._events_since_poll = 0
         self._stream_timeout: asyncio.Timeout | None = None
         self._stream_generation = 0
+        # The stream whose inputs are being re-read, and whether to again.
+        self._resyncing: int | None = None
+        self._resync_again = False
         self._kill_reason: str | None = None
         self._stream_open = 0
         self._wake = asyncio.Event()
@@ -313,6 +330,12 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
     async def _async_read_part(self, data: CgiCameraData, part: Part) -> None:
         """Read ``part`` into ``data`` with one request."""
+        if part == IP_FILTER:
+            data.ip_filter = await self.client.ip_filter.list()
+            return
+        if part == USERS:
+            data.users = await self.client.users.get()
+            return
         if not isinstance(part, int):
             data.video = await self.client.video.status(self.video_sources)
             return
@@ -355,6 +378,16 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         """Return whether an enabled entity shows ``part``."""
         return part in self._wanted
 
+    @callback
+    def async_read_part_soon(self, part: Part) -> None:
+        """Read a newly wanted part in a task of the entry.
+
+        An entity being added must not wait for a device request.
+        """
+        self.config_entry.async_create_task(
+            self.hass, self.async_read_part_once(part), f"{DOMAIN} read {part}"
+        )
+
     async def async_read_part_once(self, part: Part) -> None:
         """Read a newly wanted part now, unless it was read already.
 
@@ -369,6 +402,10 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     def _has_part(self, part: Part) -> bool:
         if isinstance(part, int):
             return part in self.data.ptz_positions
+        if part == IP_FILTER:
+            return self.data.ip_filter is not None
+        if part == USERS:
+            return self.data.users is not None
         return bool(self.data.video)
 
     @callback
@@ -385,6 +422,10 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             part = self._due.pop()
             if self.wants(part):
                 await self._async_read_and_show(part)
+
+    async def async_read_part_now(self, part: Part) -> None:
+        """Read ``part`` now and show it (after a change the integration made)."""
+        await self._async_read_and_show(part)
 
     async def _async_read_and_show(self, part: Part) -> None:
         """Read one part between polls and show it; the rest stays as polled.
@@ -572,6 +613,15 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
     @callback
     def _async_start_resync(self, generation: int) -> None:
+        """Re-read the inputs; one request at a time per stream.
+
+        A resync asked for while one runs (garbled parts in a row) is done
+        once more after it, not in parallel.
+        """
+        if self._resyncing == generation:
+            self._resync_again = True
+            return
+        self._resyncing = generation
         # Eager task: it snapshots the event counters before any await.
         self.config_entry.async_create_background_task(
             self.hass,
@@ -584,19 +634,28 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
         Also after a garbled part, whose change would otherwise be lost.
         """
+        try:
+            while await self._async_resync_once(generation) and self._resync_again:
+                self._resync_again = False
+        finally:
+            self._resyncing = None
+            self._resync_again = False
+
+    async def _async_resync_once(self, generation: int) -> bool:
+        """One resync; whether the stream it was for is still the one open."""
         versions = dict(self._input_versions)
         try:
             states = await self.client.io.input_states(self.input_ports)
         except CameraAuthenticationError:
             self._async_auth_failed()
-            self.async_kill_stream("authentication failed")
-            return
+            self._async_kill_stream_of(generation, "authentication failed")
+            return False
         except CameraError as err:
             _LOGGER.debug("Input resync of %s failed: %s", self.identity, err)
-            self.async_kill_stream(f"input resync failed: {err}")
-            return
+            self._async_kill_stream_of(generation, f"input resync failed: {err}")
+            return False
         if self._stream_open != generation:
-            return  # That stream is gone already; the next one resyncs.
+            return False  # That stream is gone already; the next one resyncs.
         for port, active in states.items():
             if self._input_versions.get(port) == versions.get(port):
                 self.inputs[port] = active
@@ -608,6 +667,13 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         if not self.last_update_success:
             # The device is back: refresh polled entities now, not at the next poll.
             self._async_request_refresh()
+        return True
+
+    @callback
+    def _async_kill_stream_of(self, generation: int, reason: str) -> None:
+        """End the stream ``generation``, not a newer one that replaced it."""
+        if self._stream_open == generation:
+            self.async_kill_stream(reason)
 
     @callback
     def _async_auth_failed(self) -> None:

@@ -1,4 +1,7 @@
-"""The device's actions: parameters, OSD, clock, storage, restore, factory default.
+"""The device's actions, each on one config entry.
+
+Parameters, system log, IP filter, the integration's password, OSD, clock,
+storage, restore and factory default.
 
 Each targets one loaded config entry of the integration (``config_entry_id``,
 required) and is registered admin-only with Home Assistant's helper: they
@@ -15,10 +18,13 @@ import logging
 import os
 from pathlib import Path
 import re
+import secrets
 import stat
+import string
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -26,17 +32,26 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import VolDictType
 import voluptuous as vol
 
-from .action_support import ActionSchema, camera_error, invalid, text
-from .api import CameraError, StorageApi
+from .action_support import ActionSchema, camera_error, in_range, integer, invalid, text
+from .api import (
+    CameraAuthenticationError,
+    CameraError,
+    CameraForbiddenError,
+    StorageApi,
+)
 from .backup import backup_folder
 from .compat import async_register_admin_service
 from .const import DOMAIN, SD_DISK_ID
+from .coordinator import IP_FILTER
+from .ip_filter import filter_addresses, ip_filter_error
 from .redact import Redactor
 from .repairs import async_sync_time
+from .system_log import MAX_LOG_LINES, async_system_log
 
 if TYPE_CHECKING:
     from .runtime import CgiCameraConfigEntry
@@ -55,6 +70,10 @@ ATTR_RECORDING_ID = "recording_id"
 ATTR_CONFIRM = "confirm"
 ATTR_FILE = "file"
 ATTR_MODE = "mode"
+ATTR_LINES = "lines"
+ATTR_ADDRESSES = "addresses"
+ATTR_PASSWORD = "password"  # noqa: S105 - a field name
+ATTR_RETURN_PASSWORD = "return_password"  # noqa: S105 - a field name
 
 # param.cgi names: groups and parameters separated by dots; ``*`` in lists.
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$")
@@ -64,6 +83,11 @@ _RECORDING_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_PARAMETERS = 200
 MAX_VALUE_LENGTH = 1024
 MAX_OSD_LENGTH = 128
+# pwdgrp.cgi passwords: letters a-z, A-Z and digits 0-9 only (spec 5.1.2).
+PASSWORD_ALPHABET = string.ascii_letters + string.digits
+GENERATED_PASSWORD_LENGTH = 24
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 64
 # restore.cgi gets the whole file in memory; device backups are small.
 MAX_BACKUP_BYTES = 64 * 1024 * 1024
 
@@ -139,6 +163,27 @@ def _osd_text(value: Any) -> str:
     return result
 
 
+def _new_password(value: Any) -> str:
+    """A password the device takes; the message never repeats the value."""
+    if (
+        not isinstance(value, str)
+        or not MIN_PASSWORD_LENGTH <= len(value) <= MAX_PASSWORD_LENGTH
+        or any(char not in PASSWORD_ALPHABET for char in value)
+    ):
+        raise vol.Invalid(
+            f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} letters a-z, A-Z"
+            " and digits 0-9"
+        )
+    return value
+
+
+def generate_password() -> str:
+    """24 random letters and digits (``secrets``)."""
+    return "".join(
+        secrets.choice(PASSWORD_ALPHABET) for _ in range(GENERATED_PASSWORD_LENGTH)
+    )
+
+
 DISK_FIELD: VolDictType = {
     vol.Optional(ATTR_DISK_ID, default=SD_DISK_ID): vol.All(
         text, vol.Match(_DISK_ID, msg="not a valid disk id")
@@ -186,6 +231,107 @@ async def _get_parameters(
     # What diagnostics hide (redact.py): secrets, addresses, host and user names.
     redacted = Redactor.for_entry(entry, values).params(values)
     return {ATTR_PARAMETERS: cast("dict[str, Any]", redacted)}
+
+
+async def _get_system_log(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> ServiceResponse:
+    # Redacted as in the diagnostics: addresses, host and user names.
+    return {ATTR_TEXT: await async_system_log(entry, data.get(ATTR_LINES))}
+
+
+async def _ip_filter_list(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> ServiceResponse:
+    # The addresses as they are: they are what the caller asks for.
+    settings = await entry.runtime_data.client.ip_filter.list(verify=True)
+    return {
+        "enabled": settings.enabled,
+        "policy": settings.policy,
+        ATTR_ADDRESSES: list(settings.addresses),
+        # The device's own check: would Home Assistant stay accepted?
+        "home_assistant_accepted": settings.verified is not False,
+    }
+
+
+async def _ip_filter_change(
+    entry: CgiCameraConfigEntry, add: bool, addresses: list[str]
+) -> None:
+    """Add or remove addresses; the device verifies when the filter is on."""
+    ip_filter = entry.runtime_data.client.ip_filter
+    try:
+        if add:
+            await ip_filter.add(addresses)
+        else:
+            await ip_filter.remove(addresses)
+    except CameraError as err:
+        raise ip_filter_error(err, "ip_filter_failed") from err
+    coordinator = entry.runtime_data.coordinator
+    if coordinator.wants(IP_FILTER):
+        await coordinator.async_read_part_now(IP_FILTER)
+
+
+async def _ip_filter_add(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    await _ip_filter_change(entry, True, data[ATTR_ADDRESSES])
+
+
+async def _ip_filter_remove(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    await _ip_filter_change(entry, False, data[ATTR_ADDRESSES])
+
+
+def _password_error(key: str, err: CameraError | None = None) -> HomeAssistantError:
+    """A translated error of rotate_password (never with the password)."""
+    if isinstance(err, CameraForbiddenError | CameraAuthenticationError):
+        return camera_error(err, key)
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"error": str(err) if err else "-"},
+    )
+
+
+async def _rotate_password(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> ServiceResponse:
+    """Set a new password for the integration's account, verify it, keep it.
+
+    Requests of other tasks refused (401) while it changes wait and are
+    answered again with the new password (client.changing_credentials), so
+    none fails; open streams stay open. The entry is updated last, without
+    a reload.
+    """
+    given: str | None = data.get(ATTR_PASSWORD)
+    if given is not None and data[ATTR_RETURN_PASSWORD]:
+        raise invalid("password_not_returned")
+    if given is not None and given == entry.data[CONF_PASSWORD]:
+        raise invalid("password_unchanged")
+    new = given or generate_password()
+    client = entry.runtime_data.client
+    async with client.changing_credentials():
+        # Read inside: a rotation that ran meanwhile changed the entry.
+        user, old = entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD]
+        try:
+            await client.users.update(user, password=new)
+        except CameraError as err:
+            # Refused: the device keeps the old password, and so does the client.
+            raise _password_error("rotate_password_refused", err) from None
+        client.update_credentials(user, new)
+        try:
+            await client.system.ping()
+        except CameraError as err:
+            client.update_credentials(user, old)
+            raise _password_error("rotate_password_unverified", err) from None
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_PASSWORD: new}
+    )
+    _LOGGER.info("The password of the account of %s was changed", entry.title)
+    if given is None and data[ATTR_RETURN_PASSWORD]:
+        return {ATTR_PASSWORD: new}
+    return {}
 
 
 async def _set_osd_text(
@@ -336,6 +482,46 @@ SERVICES: tuple[DeviceService, ...] = (
         _get_parameters,
         "get_parameters_failed",
         SupportsResponse.ONLY,
+    ),
+    DeviceService(
+        "get_system_log",
+        _schema(
+            {vol.Optional(ATTR_LINES): vol.All(integer, in_range(1, MAX_LOG_LINES))}
+        ),
+        _get_system_log,
+        "get_system_log_failed",
+        SupportsResponse.ONLY,
+    ),
+    DeviceService(
+        "ip_filter_list",
+        _schema({}),
+        _ip_filter_list,
+        "ip_filter_failed",
+        SupportsResponse.ONLY,
+    ),
+    DeviceService(
+        "ip_filter_add",
+        _schema({vol.Required(ATTR_ADDRESSES): filter_addresses}),
+        _ip_filter_add,
+        "ip_filter_failed",
+    ),
+    DeviceService(
+        "ip_filter_remove",
+        _schema({vol.Required(ATTR_ADDRESSES): filter_addresses}),
+        _ip_filter_remove,
+        "ip_filter_failed",
+    ),
+    DeviceService(
+        "rotate_password",
+        _schema(
+            {
+                vol.Optional(ATTR_PASSWORD): _new_password,
+                vol.Optional(ATTR_RETURN_PASSWORD, default=False): cv.boolean,
+            }
+        ),
+        _rotate_password,
+        "rotate_password_refused",
+        SupportsResponse.OPTIONAL,
     ),
     DeviceService(
         "set_osd_text",

@@ -1,4 +1,4 @@
-"""Diagnostics: entry, device, parameters and the coordinator's state, redacted."""
+"""Diagnostics: entry, device, parameters, coordinator state, system log; redacted."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 
 from .api import CameraError
 from .redact import Redactor
+from .system_log import DIAGNOSTICS_LOG_LINES, async_system_log
 
 if TYPE_CHECKING:
     from .runtime import CgiCameraConfigEntry
@@ -43,6 +44,14 @@ async def async_get_config_entry_diagnostics(
     except CameraError as err:
         values, error = {}, type(err).__name__
     redactor = Redactor.for_entry(entry, values)
+    try:
+        log: dict[str, Any] = {
+            "lines": (
+                await async_system_log(entry, DIAGNOSTICS_LOG_LINES, values)
+            ).splitlines()
+        }
+    except CameraError as err:
+        log = {"error": type(err).__name__}
     device = _jsonable(asdict(runtime.device))
     data = coordinator.data
     result = {
@@ -61,6 +70,7 @@ async def async_get_config_entry_diagnostics(
             if data and data.storage
             else None,
         },
+        "system_log": log,
     }
     # Free texts (error texts, names) may hold an address or a host name too.
     return cast("dict[str, Any]", redactor.data(result))

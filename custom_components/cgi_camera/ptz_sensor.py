@@ -96,7 +96,7 @@ class CgiCameraPtzSensor(CgiCameraEntity, SensorEntity):
         # PTZ commands of this integration re-read the position (ptz._send).
         refresh = partial(coordinator.async_refresh_part_soon, source)
         self._ptz.position_refresh = refresh
-        await coordinator.async_read_part_once(source)
+        coordinator.async_read_part_soon(source)
 
     @property
     def available(self) -> bool:

@@ -1,4 +1,4 @@
-"""SD card sensors, created only when the device has an SD card."""
+"""SD card sensors (only with an SD card), PTZ position and accounts sensors."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .accounts_sensor import AccountsSensor
 from .coordinator import StorageState
 from .entity import CgiCameraEntity
 from .ptz_sensor import build_ptz_sensors
@@ -108,9 +109,10 @@ async def async_setup_entry(
     entry: CgiCameraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the storage sensors when the device has an SD card."""
+    """Add the PTZ and accounts sensors, the storage ones with an SD card."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(build_ptz_sensors(entry))  # PTZ position (ptz_sensor.py)
+    async_add_entities([AccountsSensor(coordinator)])  # accounts_sensor.py
     if not coordinator.device.capabilities.sd_card:
         return
     async_add_entities(

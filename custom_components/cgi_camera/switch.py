@@ -1,4 +1,4 @@
-"""Output relays."""
+"""Output relays and the IP filter."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .const import (
 from .coordinator import CgiCameraCoordinator
 from .entity import CgiCameraEntity
 from .errors import device_error
+from .ip_filter import IpFilterSwitch
 
 if TYPE_CHECKING:
     from .runtime import CgiCameraConfigEntry
@@ -42,11 +43,13 @@ async def async_setup_entry(
     entry: CgiCameraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add one switch per output relay."""
+    """Add one switch per output relay, and the IP filter's switch."""
     coordinator = entry.runtime_data.coordinator
-    async_add_entities(
+    switches: list[SwitchEntity] = [
         CgiCameraOutputSwitch(coordinator, port) for port in coordinator.output_ports
-    )
+    ]
+    switches.append(IpFilterSwitch(coordinator))
+    async_add_entities(switches)
 
 
 class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):

@@ -51,7 +51,7 @@ class VideoSignalSensor(CgiCameraEntity, BinarySensorEntity):
         """Have the video status polled while the sensor is enabled."""
         await super().async_added_to_hass()
         self.async_on_remove(self.coordinator.async_want(VIDEO))
-        await self.coordinator.async_read_part_once(VIDEO)
+        self.coordinator.async_read_part_soon(VIDEO)
 
     @property
     def available(self) -> bool:

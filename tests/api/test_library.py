@@ -54,6 +54,7 @@ async def test_client_has_one_attribute_per_group() -> None:
     assert public == {
         "auth_scheme",
         "base_url",
+        "changing_credentials",
         "get_device_info",
         "update_credentials",
     }

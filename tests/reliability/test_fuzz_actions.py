@@ -22,7 +22,7 @@ import voluptuous as vol
 
 from custom_components.cgi_camera.const import DOMAIN
 from simulator import Simulator
-from tests.helpers import SetupIntegration
+from tests.helpers import RESPONSE_ACTIONS, SetupIntegration, call_device_action
 
 OUTPUT_1 = "switch.cgi_camera_output_1"
 CAMERA = "camera.cgi_camera"
@@ -95,12 +95,18 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 
 # Stands for the config entry's id, which the test knows only once set up.
 ENTRY = "<entry>"
+# The actions that only answer with response data.
 
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "pulse_output": ("on_ms", "off_ms", "count"),
     "set_parameters": ("parameters",),
     "get_parameters": ("parameters",),
+    "get_system_log": ("lines",),
+    "ip_filter_list": (),
+    "ip_filter_add": ("addresses",),
+    "ip_filter_remove": ("addresses",),
+    "rotate_password": ("password", "return_password"),
     "set_osd_text": ("text", "text_enabled", "date", "clock", "commit"),
     "sync_time": (),
     "storage_mount": ("disk_id",),
@@ -198,7 +204,7 @@ async def test_random_values(
                 service,
                 payload,
                 blocking=True,
-                return_response=service == "get_parameters",
+                return_response=service in RESPONSE_ACTIONS,
             )
         except ServiceValidationError:
             outcomes["invalid"] += 1
@@ -217,25 +223,13 @@ async def test_random_values(
     assert outcomes["invalid"] > 100, outcomes
 
 
-async def _act(
-    hass: HomeAssistant, entry: MockConfigEntry, service: str, **data: Any
-) -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"config_entry_id": entry.entry_id, **data},
-        blocking=True,
-        return_response=service == "get_parameters",
-    )
-
-
 async def test_special_characters_reach_the_device_exactly(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: Simulator
 ) -> None:
     """&, =, %, +, #, quotes and non-ASCII arrive as given; nothing else changes."""
     before = dict(simulator.params)
     injected = "x&Output.O1.Name=hacked&Input.I1.Name=%26"
-    await _act(
+    await call_device_action(
         hass,
         entry,
         "set_parameters",
@@ -248,7 +242,7 @@ async def test_special_characters_reach_the_device_exactly(
     before.pop("Output.O0.Name")
     assert after == before  # no parameter added or changed besides those two
 
-    response = await _act(
+    response = await call_device_action(
         hass, entry, "get_parameters", parameters=["Input.I0.Name", "Output.O0.Name"]
     )
     assert response["parameters"] == {
@@ -256,7 +250,7 @@ async def test_special_characters_reach_the_device_exactly(
         "Output.O0.Name": injected,
     }
 
-    await _act(hass, entry, "set_osd_text", text=SPECIAL)
+    await call_device_action(hass, entry, "set_osd_text", text=SPECIAL)
     assert simulator.osd["String"] == SPECIAL
 
     presets = simulator.ptz_presets(1)
@@ -304,7 +298,7 @@ async def test_bad_values_never_reach_the_device(
     params = dict(simulator.params)
     before = simulator.counters.total_requests
     with pytest.raises(ServiceValidationError):
-        await _act(hass, entry, service, **data)
+        await call_device_action(hass, entry, service, **data)
     assert simulator.counters.total_requests == before
     assert dict(simulator.params) == params
 

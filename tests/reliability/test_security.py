@@ -399,6 +399,11 @@ VALID_CALLS: dict[str, dict[str, Any]] = {
     "ptz_auxiliary": {"entity_id": CAMERA, "function": "wiper"},
     "set_parameters": {"config_entry_id": ENTRY, "parameters": {"Input.I0.Name": "x"}},
     "get_parameters": {"config_entry_id": ENTRY},
+    "get_system_log": {"config_entry_id": ENTRY, "lines": 10},
+    "ip_filter_list": {"config_entry_id": ENTRY},
+    "ip_filter_add": {"config_entry_id": ENTRY, "addresses": "10.0.0.0/8"},
+    "ip_filter_remove": {"config_entry_id": ENTRY, "addresses": "10.0.0.0/8"},
+    "rotate_password": {"config_entry_id": ENTRY},
     "set_osd_text": {"config_entry_id": ENTRY, "text": "x"},
     "sync_time": {"config_entry_id": ENTRY},
     "storage_mount": {"config_entry_id": ENTRY},
@@ -458,7 +463,8 @@ async def test_who_may_call_which_action(
                 payload,
                 blocking=True,
                 context=Context(user_id=user.id),
-                return_response=service == "get_parameters",
+                return_response=service
+                in ("get_parameters", "get_system_log", "ip_filter_list"),
             )
         except Unauthorized:
             refused.add(service)

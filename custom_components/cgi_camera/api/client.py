@@ -17,6 +17,8 @@ Each group of requests has its own object, sharing one transport:
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
+
 import aiohttp
 
 from .discovery import Discovery
@@ -95,6 +97,14 @@ class CameraClient:
     def update_credentials(self, username: str, password: str) -> None:
         """Use new credentials without recreating the client."""
         self._transport.update_credentials(username, password)
+
+    def changing_credentials(self) -> AbstractAsyncContextManager[None]:
+        """While the account's password changes: 401s of other tasks wait.
+
+        See :meth:`.transport.Transport.changing_credentials`: change the
+        password and call :meth:`update_credentials` inside the block.
+        """
+        return self._transport.changing_credentials()
 
     async def get_device_info(self) -> DeviceInfo:
         """Identity and capabilities (see :mod:`.discovery`)."""
