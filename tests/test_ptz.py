@@ -25,6 +25,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.cgi_camera import ptz as ptz_module
 from custom_components.cgi_camera.api import CameraValueError
 from custom_components.cgi_camera.const import DOMAIN
+from custom_components.cgi_camera.coordinator import PART_SETTLE_SECONDS
 from custom_components.cgi_camera.ptz import (
     PtzTarget,
     async_center,
@@ -721,6 +722,13 @@ async def test_position_sensors(
     await wait_for_state(hass, PAN, "33.0")  # read again after the command
     assert hass.states.get("sensor.cgi_camera_ptz_tilt").state == "-4.0"
     assert hass.states.get("sensor.cgi_camera_ptz_zoom").state == "500.0"
+    # A real head is still moving at that first read: once it has settled,
+    # the position is read once more (here it moved on, by the device alone).
+    await entry.runtime_data.client.ptz.absolute(pan=40)
+    assert hass.states.get(PAN).state == "33.0"
+    fire_time(hass, PART_SETTLE_SECONDS + 1)
+    await wait_for_state(hass, PAN, "40.0")
+    await entry.runtime_data.client.ptz.absolute(pan=33)
     # A refused position read: only the position sensors are unavailable.
     coordinator = entry.runtime_data.coordinator
     simulator.faults.error_next("/com/ptz.cgi")

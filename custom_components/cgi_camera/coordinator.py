@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -62,6 +63,8 @@ _PART_NAMES = {IP_FILTER: "IP filter settings", USERS: "user accounts"}
 # Reads of a part between polls (after a PTZ command) are at most this often,
 # as Home Assistant's own refresh requests.
 PART_REFRESH_COOLDOWN = 10.0
+# A PTZ head's move is over by then: the position is read once more.
+PART_SETTLE_SECONDS = 5.0
 
 
 def _name(part: Part) -> str:
@@ -246,6 +249,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._first_read_lock = asyncio.Lock()
         # Parts to re-read before the next poll (after a PTZ command).
         self._due: set[Part] = set()
+        # Parts to read once more when the last command has settled.
+        self._settling: set[Part] = set()
+        self._cancel_settle: CALLBACK_TYPE | None = None
         self._part_refresh: Debouncer[Coroutine[Any, Any, None]] = Debouncer(
             hass,
             _LOGGER,
@@ -410,7 +416,38 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
     @callback
     def async_refresh_part_soon(self, part: Part) -> None:
-        """Re-read ``part`` soon (debounced), e.g. after a PTZ command."""
+        """Re-read ``part`` soon (debounced), e.g. after a PTZ command.
+
+        Once at once, and once more :data:`PART_SETTLE_SECONDS` after the
+        last call: a real head is still moving when the first read comes.
+        """
+        self._async_queue_part_read(part)
+        self._settling.add(part)
+        if self._cancel_settle is not None:
+            self._cancel_settle()
+        self._cancel_settle = async_call_later(
+            self.hass, PART_SETTLE_SECONDS, self._async_settled
+        )
+
+    @callback
+    def _async_settled(self, _now: datetime) -> None:
+        """The last command is long enough ago: read its parts once more."""
+        self._cancel_settle = None
+        parts, self._settling = self._settling, set()
+        # Not through the debouncer: this timer already spaces these reads.
+        self.config_entry.async_create_task(
+            self.hass, self._async_read_parts(parts), f"{DOMAIN} settled parts"
+        )
+
+    async def _async_read_parts(self, parts: set[Part]) -> None:
+        """Read the ``parts`` that are still wanted, one at a time."""
+        for part in parts:
+            if self.wants(part):
+                await self._async_read_and_show(part)
+
+    @callback
+    def _async_queue_part_read(self, part: Part) -> None:
+        """Have the debounced part reader read ``part``."""
         self._due.add(part)
         self.config_entry.async_create_task(
             self.hass, self._part_refresh.async_call(), f"{DOMAIN} {_name(part)}"
@@ -418,10 +455,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
     async def _async_read_due_parts(self) -> None:
         """Re-read the due parts that are still wanted, one at a time."""
-        while self._due:
-            part = self._due.pop()
-            if self.wants(part):
-                await self._async_read_and_show(part)
+        parts, self._due = self._due, set()
+        await self._async_read_parts(parts)
 
     async def async_read_part_now(self, part: Part) -> None:
         """Read ``part`` now and show it (after a change the integration made)."""
@@ -450,6 +485,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         """Stop polling and cancel pending part reads."""
         await super().async_shutdown()
         self._part_refresh.async_shutdown()
+        if self._cancel_settle is not None:
+            self._cancel_settle()
+            self._cancel_settle = None
 
     async def async_refresh_storage(self) -> None:
         """Read the SD card now, e.g. after mounting or formatting it."""
