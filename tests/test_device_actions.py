@@ -387,6 +387,12 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("storage_remove_recording", {"recording_id": "a&b"}, "invalid_argument"),
     ("storage_remove_recording", {}, "invalid_argument"),
     ("restore_backup", {"file": ""}, "invalid_argument"),
+    ("upgrade_firmware", {"file": "", "confirm": True}, "invalid_argument"),
+    (
+        "upgrade_firmware",
+        {"file": "a.bin", "type": "beta", "confirm": True},
+        "invalid_argument",
+    ),
     ("factory_default", {"mode": "medium", "confirm": True}, "invalid_argument"),
     ("factory_default", {"confirm": "maybe"}, "invalid_argument"),
     ("sync_time", {"device_id": "0123456789abcdef"}, "invalid_argument"),
@@ -449,6 +455,7 @@ ADMIN_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("storage_format", {"confirm": True}),
     ("storage_remove_recording", {"recording_id": "all", "confirm": True}),
     ("restore_backup", {"file": "<saved>"}),
+    ("upgrade_firmware", {"file": "<firmware>", "confirm": True}),
     ("factory_default", {"mode": "soft", "confirm": True}),
 ]
 
@@ -471,12 +478,23 @@ async def test_admin_only(
     entry: MockConfigEntry,
     hass_read_only_user: MockUser,
     hass_admin_user: MockUser,
+    monkeypatch: pytest.MonkeyPatch,
     service: str,
     data: dict[str, Any],
 ) -> None:
     """A non-admin user gets Unauthorized (nothing sent); an admin succeeds."""
     if data.get("file") == "<saved>":
         data = {"file": (await _save_backup(hass)).name}
+    if data.get("file") == "<firmware>":
+        folder = Path(hass.config.path("cgi_camera", "firmware"))
+        await hass.async_add_executor_job(lambda: folder.mkdir(parents=True))
+        await hass.async_add_executor_job((folder / "fw.bin").write_bytes, b"x")
+        data = {**data, "file": "fw.bin"}
+        # The same version, still answering: done without waiting for a restart.
+        monkeypatch.setattr(simulator, "schedule_reboot", lambda **_: None)
+        monkeypatch.setattr(
+            "custom_components.cgi_camera.firmware.UPGRADE_DOWN_SECONDS", 0
+        )
     if data.get("addresses") == ["<added>"]:
         simulator.state.ipfilter.addresses = ["10.0.0.0/8"]
         data = {"addresses": "10.0.0.0/8"}

@@ -60,3 +60,4 @@ MAX_PULSE_COUNT: Final = 100
 
 EVENT_BACKUP_SAVED: Final = "cgi_camera_backup_saved"
 BACKUP_FOLDER: Final = "cgi_camera/backups"
+FIRMWARE_FOLDER: Final = "cgi_camera/firmware"

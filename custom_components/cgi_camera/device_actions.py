@@ -1,7 +1,7 @@
 """The device's actions, each on one config entry.
 
 Parameters, system log, IP filter, the integration's password, OSD, clock,
-storage, restore and factory default.
+storage, restore, firmware upgrade and factory default.
 
 Each targets one loaded config entry of the integration (``config_entry_id``,
 required) and is registered admin-only with Home Assistant's helper: they
@@ -48,6 +48,7 @@ from .backup import backup_folder
 from .compat import async_register_admin_service
 from .const import DOMAIN, SD_DISK_ID
 from .coordinator import IP_FILTER
+from .firmware import async_upgrade_firmware, firmware_folder
 from .ip_filter import filter_addresses, ip_filter_error
 from .redact import Redactor
 from .repairs import async_sync_time
@@ -90,6 +91,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 64
 # restore.cgi gets the whole file in memory; device backups are small.
 MAX_BACKUP_BYTES = 64 * 1024 * 1024
+MAX_FIRMWARE_BYTES = 128 * 1024 * 1024
+ATTR_TYPE = "type"
 
 
 # ------------------------------------------------------------------ values
@@ -399,32 +402,64 @@ async def _storage_remove_recording(
     )
 
 
-def _read_backup(folder: Path, value: str) -> tuple[str, bytes]:
-    """Read a backup file, only from the backups folder (no links, no ..)."""
+class _FileRefusedError(Exception):
+    """A file the folder rules refuse: ``outside``, ``not_found``, ``too_large``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _read_folder_file(folder: Path, value: str, limit: int) -> tuple[str, bytes]:
+    """Read a file only from ``folder``: no links, no .., no sub-folders."""
     raw = Path(value)
     if ".." in raw.parts:
-        raise invalid("backup_outside_folder", file=value)
+        raise _FileRefusedError("outside")
     candidate = raw if raw.is_absolute() else folder / raw
     try:
         real_folder = folder.resolve(strict=True)
         info = os.lstat(candidate)
         real = candidate.resolve(strict=True)
     except OSError as err:
-        raise invalid("backup_not_found", file=value) from err
+        raise _FileRefusedError("not_found") from err
     if real.parent != real_folder or candidate.parent.resolve() != real_folder:
-        raise invalid("backup_outside_folder", file=value)
+        raise _FileRefusedError("outside")
     if not stat.S_ISREG(info.st_mode):
         # A symbolic link (even to a file in the folder), a folder, a device...
-        raise invalid("backup_outside_folder", file=value)
-    if info.st_size > MAX_BACKUP_BYTES:
-        raise invalid("backup_too_large", file=value)
+        raise _FileRefusedError("outside")
+    if info.st_size > limit:
+        raise _FileRefusedError("too_large")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(real, flags)
     with os.fdopen(fd, "rb") as file:
-        data = file.read(MAX_BACKUP_BYTES + 1)
-    if len(data) > MAX_BACKUP_BYTES:
-        raise invalid("backup_too_large", file=value)  # pragma: no cover - raced
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise _FileRefusedError("too_large")  # pragma: no cover - raced
     return real.name, data
+
+
+def _read_backup(folder: Path, value: str) -> tuple[str, bytes]:
+    """Read a backup file, only from the backups folder (no links, no ..)."""
+    try:
+        return _read_folder_file(folder, value, MAX_BACKUP_BYTES)
+    except _FileRefusedError as err:
+        if err.reason == "not_found":
+            raise invalid("backup_not_found", file=value) from err
+        if err.reason == "too_large":
+            raise invalid("backup_too_large", file=value) from err
+        raise invalid("backup_outside_folder", file=value) from err
+
+
+def _read_firmware(folder: Path, value: str) -> tuple[str, bytes]:
+    """Read a firmware image, only from the firmware folder (no links, no ..)."""
+    try:
+        return _read_folder_file(folder, value, MAX_FIRMWARE_BYTES)
+    except _FileRefusedError as err:
+        if err.reason == "not_found":
+            raise invalid("firmware_not_found", file=value) from err
+        if err.reason == "too_large":
+            raise invalid("firmware_too_large", file=value) from err
+        raise invalid("firmware_outside_folder", file=value) from err
 
 
 async def _restore_backup(
@@ -434,6 +469,18 @@ async def _restore_backup(
         _read_backup, backup_folder(hass), data[ATTR_FILE]
     )
     await entry.runtime_data.client.system.restore(content, filename=name)
+
+
+async def _upgrade_firmware(
+    hass: HomeAssistant, entry: CgiCameraConfigEntry, data: dict[str, Any]
+) -> None:
+    _require_confirm(data, "upgrade_firmware")
+    name, content = await hass.async_add_executor_job(
+        _read_firmware, firmware_folder(hass), data[ATTR_FILE]
+    )
+    await async_upgrade_firmware(
+        hass, entry, name, content, factory_default=data[ATTR_TYPE] == "factorydefault"
+    )
 
 
 async def _factory_default(
@@ -568,6 +615,20 @@ SERVICES: tuple[DeviceService, ...] = (
         _schema({vol.Required(ATTR_FILE): text}),
         _restore_backup,
         "restore_failed",
+    ),
+    DeviceService(
+        "upgrade_firmware",
+        _schema(
+            {
+                vol.Required(ATTR_FILE): text,
+                vol.Optional(ATTR_TYPE, default="normal"): vol.In(
+                    ["normal", "factorydefault"]
+                ),
+                **CONFIRM_FIELD,
+            }
+        ),
+        _upgrade_firmware,
+        "firmware_upgrade_failed",
     ),
     DeviceService(
         "factory_default",

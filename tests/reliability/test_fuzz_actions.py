@@ -88,7 +88,9 @@ def calls(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
                 max_size=3,
             )
         )
-    if service == "factory_default" and _truthy(data.get("confirm")):
+    if service in ("factory_default", "upgrade_firmware") and _truthy(
+        data.get("confirm")
+    ):
         data["confirm"] = False  # a real reset would end the run, not test it
     return service, data
 
@@ -114,6 +116,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "storage_format": ("disk_id", "confirm"),
     "storage_remove_recording": ("recording_id", "confirm"),
     "restore_backup": ("file",),
+    "upgrade_firmware": ("file", "type", "confirm"),
     "factory_default": ("mode", "confirm"),
 }
 

@@ -411,6 +411,11 @@ VALID_CALLS: dict[str, dict[str, Any]] = {
     "storage_format": {"config_entry_id": ENTRY, "confirm": True},
     "storage_remove_recording": {"config_entry_id": ENTRY, "recording_id": "x"},
     "restore_backup": {"config_entry_id": ENTRY, "file": "backup.tar"},
+    "upgrade_firmware": {
+        "config_entry_id": ENTRY,
+        "file": "firmware.bin",
+        "confirm": True,
+    },
     "factory_default": {"config_entry_id": ENTRY, "confirm": True},
 }
 
