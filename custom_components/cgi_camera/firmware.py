@@ -81,6 +81,11 @@ async def _wait_until_back(entry: CgiCameraConfigEntry, old: str | None) -> str 
         await asyncio.sleep(UPGRADE_POLL_SECONDS)
 
 
+def _not_back_placeholders(entry: CgiCameraConfigEntry) -> dict[str, str]:
+    """The issue's and the error's placeholders: the device, the time waited."""
+    return {"name": entry.title, "minutes": str(round(UPGRADE_BACK_SECONDS / 60))}
+
+
 @callback
 def _async_raise_issue(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None:
     """Create the issue; remove it when the coordinator reaches the device."""
@@ -91,10 +96,7 @@ def _async_raise_issue(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None
         is_fixable=False,
         severity=ir.IssueSeverity.ERROR,
         translation_key="firmware_not_back",
-        translation_placeholders={
-            "name": entry.title,
-            "minutes": str(round(UPGRADE_BACK_SECONDS / 60)),
-        },
+        translation_placeholders=_not_back_placeholders(entry),
     )
     coordinator = entry.runtime_data.coordinator
 
@@ -133,10 +135,7 @@ async def async_upgrade_firmware(
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="firmware_not_back",
-            translation_placeholders={
-                "name": entry.title,
-                "minutes": str(round(UPGRADE_BACK_SECONDS / 60)),
-            },
+            translation_placeholders=_not_back_placeholders(entry),
         ) from None
     ir.async_delete_issue(hass, DOMAIN, issue_id(entry))
     runtime.device = dataclasses.replace(runtime.device, firmware=new)

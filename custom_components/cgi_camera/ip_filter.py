@@ -22,7 +22,7 @@ from homeassistant.exceptions import HomeAssistantError
 import voluptuous as vol
 
 from .action_support import camera_error
-from .api import CameraError, CameraRequestRefusedError
+from .api import CameraError, CameraVerificationError
 from .const import DOMAIN
 from .coordinator import IP_FILTER, CgiCameraCoordinator
 from .entity import CgiCameraEntity
@@ -70,16 +70,9 @@ def filter_addresses(value: Any) -> list[str]:
     return result
 
 
-def is_lockout(err: CameraError) -> bool:
-    """Whether the device refused a change because its verification failed."""
-    return isinstance(err, CameraRequestRefusedError) and (
-        "verification failed" in err.message.lower()
-    )
-
-
 def ip_filter_error(err: CameraError, key: str) -> HomeAssistantError:
     """The translated error of a failed IP filter request."""
-    if is_lockout(err):
+    if isinstance(err, CameraVerificationError):
         return lockout_error()
     return camera_error(err, key)
 

@@ -23,6 +23,7 @@ from .errors import (
     CameraResponseError,
     CameraTimeoutError,
     CameraValueError,
+    CameraVerificationError,
     transport_details,
 )
 from .groups import (
@@ -77,6 +78,7 @@ __all__ = [
     "CameraResponseError",
     "CameraTimeoutError",
     "CameraValueError",
+    "CameraVerificationError",
     "Capabilities",
     "DeviceInfo",
     "DigestAuth",

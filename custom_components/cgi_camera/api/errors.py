@@ -92,6 +92,14 @@ class CameraGroupValuesNotSetError(CameraRequestRefusedError):
         self.group_id = group_id
 
 
+class CameraVerificationError(CameraRequestRefusedError):
+    """``ipfilter.cgi`` refused a change: the requester would be locked out.
+
+    The device's "Verification failed: IP address ... is not an accepted
+    address" (spec 5.7.2); nothing was changed.
+    """
+
+
 class CameraResponseError(CameraError):
     """A malformed answer, or an HTTP error other than the ones above."""
 

@@ -9,6 +9,7 @@ from .errors import (
     CameraGroupValuesNotSetError,
     CameraRequestRefusedError,
     CameraResponseError,
+    CameraVerificationError,
 )
 from .lines import skip_line, split_param_line, text_lines
 
@@ -62,11 +63,21 @@ def refusal(text: str) -> str | None:
     return None
 
 
+def refused(message: str) -> CameraRequestRefusedError:
+    """The error for a refusal ``message``.
+
+    A failed IP filter verification is a :class:`CameraVerificationError`.
+    """
+    if message.startswith("Verification failed:"):
+        return CameraVerificationError(message)
+    return CameraRequestRefusedError(message)
+
+
 def raise_for_refusal(text: str) -> None:
     """Raise :class:`CameraRequestRefusedError` if the answer carries an error."""
     message = refusal(text)
     if message is not None:
-        raise CameraRequestRefusedError(message)
+        raise refused(message)
 
 
 def parse_params(text: str, *, skip_errors: bool = False) -> dict[str, str]:

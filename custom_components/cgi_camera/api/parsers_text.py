@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
 import re
 
-from .errors import CameraRequestRefusedError, CameraResponseError
+from .errors import CameraResponseError
 from .lines import skip_line, text_lines
 from .models import ImageSize, IpFilter
-from .params import refusal
+from .params import refusal, refused
 
 _MONTHS = {
     name: index
@@ -169,7 +169,7 @@ def parse_ip_filter(
     lines, sentence = _verification(text_lines(text))
     message = refusal("\n".join(lines))
     if message is not None:
-        raise CameraRequestRefusedError(redact(message))
+        raise refused(redact(message))
     values: dict[str, str] = {}
     for line in lines:
         if match := _FILTER_LINE_RE.match(line):
@@ -179,7 +179,7 @@ def parse_ip_filter(
     accept, deny = values.get("accept addresses"), values.get("deny addresses")
     if accept is None and deny is None and "enabled" not in values:
         if sentence is not None:
-            raise CameraRequestRefusedError(redact(sentence))
+            raise refused(redact(sentence))
         raise CameraResponseError("no IP filter settings in the answer")
     policy = values.get("policy", "").lower() or None
     if policy is None and (accept is None) != (deny is None):

@@ -55,7 +55,7 @@ from .errors import (
     CameraTimeoutError,
     CameraValueError,
 )
-from .params import refusal
+from .params import refusal, refused
 from .rights import required_right
 
 _LOGGER = logging.getLogger(__name__)
@@ -644,7 +644,7 @@ class Transport:
         """
         message = refusal(text)
         if message is not None:
-            raise CameraRequestRefusedError(self.redact(message, secrets))
+            raise refused(self.redact(message, secrets))
 
     async def text(
         self,
