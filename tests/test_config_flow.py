@@ -28,6 +28,7 @@ import voluptuous as vol
 from custom_components.cgi_camera.api import CameraForbiddenError
 from custom_components.cgi_camera.const import (
     CONF_BACKUPS_TO_KEEP,
+    CONF_DOORBELL_INPUTS,
     CONF_FRAME_RATE,
     CONF_HTTPS,
     CONF_SNAPSHOT_RESOLUTION,
@@ -437,3 +438,48 @@ async def test_options_flow(
     # reloaded (a reload would have set up new runtime data).
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data is runtime
+
+
+async def test_options_flow_doorbell_inputs_reload_the_entry(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Marking an input as a doorbell reloads the entry; the same set again does not."""
+    entry = await setup(simulator)
+    runtime = entry.runtime_data
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    field = next(
+        key for key in result["data_schema"].schema if key == CONF_DOORBELL_INPUTS
+    )
+    choices = result["data_schema"].schema[field].config["options"]
+    assert [choice["value"] for choice in choices] == ["1", "2"]
+    chosen = {**DEFAULT_OPTIONS, CONF_DOORBELL_INPUTS: ["2"]}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], chosen
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_DOORBELL_INPUTS] == ["2"]
+    assert entry.state is ConfigEntryState.LOADED
+    reloaded = entry.runtime_data
+    assert reloaded is not runtime
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(result["flow_id"], chosen)
+    await hass.async_block_till_done()
+    assert entry.runtime_data is reloaded
+
+
+async def test_options_flow_without_a_loaded_entry_offers_no_doorbells(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """An entry that is not loaded has no inputs to choose from and is not reloaded."""
+    entry = await setup(simulator)
+    await hass.config_entries.async_unload(entry.entry_id)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert CONF_DOORBELL_INPUTS not in result["data_schema"].schema
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], dict(DEFAULT_OPTIONS)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.NOT_LOADED

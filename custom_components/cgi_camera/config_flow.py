@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import (
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -35,6 +36,7 @@ from .api import (
 )
 from .const import (
     CONF_BACKUPS_TO_KEEP,
+    CONF_DOORBELL_INPUTS,
     CONF_FRAME_RATE,
     CONF_HTTPS,
     CONF_SNAPSHOT_RESOLUTION,
@@ -255,28 +257,60 @@ def _resolution_selector() -> selector.SelectSelector:
 
 
 class CgiCameraOptionsFlow(OptionsFlow):
-    """Options users choose; they apply without a restart."""
+    """Options users choose; most apply without a restart."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the options."""
         if user_input is not None:
+            if self._doorbells_changed(user_input):
+                # An input's event entity changes its device class and event
+                # types: the entities are made anew by a reload.
+                self.hass.config_entries.async_schedule_reload(
+                    self.config_entry.entry_id
+                )
             return self.async_create_entry(data=user_input)
         options = {**DEFAULT_OPTIONS, **self.config_entry.options}
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_SNAPSHOT_RESOLUTION): _resolution_selector(),
-                vol.Required(CONF_STREAM_RESOLUTION): _resolution_selector(),
-                vol.Required(CONF_FRAME_RATE): _int_selector(
-                    MIN_FRAME_RATE, MAX_FRAME_RATE
-                ),
-                vol.Required(CONF_BACKUPS_TO_KEEP): _int_selector(
-                    MIN_BACKUPS_TO_KEEP, MAX_BACKUPS_TO_KEEP
-                ),
-            }
-        )
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(CONF_SNAPSHOT_RESOLUTION): _resolution_selector(),
+            vol.Required(CONF_STREAM_RESOLUTION): _resolution_selector(),
+            vol.Required(CONF_FRAME_RATE): _int_selector(
+                MIN_FRAME_RATE, MAX_FRAME_RATE
+            ),
+            vol.Required(CONF_BACKUPS_TO_KEEP): _int_selector(
+                MIN_BACKUPS_TO_KEEP, MAX_BACKUPS_TO_KEEP
+            ),
+        }
+        if inputs := self._input_choices():
+            fields[vol.Optional(CONF_DOORBELL_INPUTS)] = selector.SelectSelector(
+                selector.SelectSelectorConfig(options=inputs, multiple=True)
+            )
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, options),
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(fields), options
+            ),
         )
+
+    def _input_choices(self) -> list[selector.SelectOptionDict]:
+        """The device's inputs, by number and name (none while not loaded)."""
+        entry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            return []
+        device = entry.runtime_data.device
+        return [
+            selector.SelectOptionDict(
+                value=str(port),
+                label=f"{port}: {name}"
+                if (name := device.input_names.get(port))
+                else str(port),
+            )
+            for port in range(1, device.capabilities.inputs + 1)
+        ]
+
+    def _doorbells_changed(self, user_input: dict[str, Any]) -> bool:
+        """Whether the loaded entry's doorbell inputs differ from the new ones."""
+        old = set(self.config_entry.options.get(CONF_DOORBELL_INPUTS, []))
+        new = set(user_input.get(CONF_DOORBELL_INPUTS, []))
+        return old != new and self.config_entry.state is ConfigEntryState.LOADED

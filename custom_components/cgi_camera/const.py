@@ -12,6 +12,9 @@ CONF_SNAPSHOT_RESOLUTION: Final = "snapshot_resolution"
 CONF_STREAM_RESOLUTION: Final = "stream_resolution"
 CONF_FRAME_RATE: Final = "frame_rate"
 CONF_BACKUPS_TO_KEEP: Final = "backups_to_keep"
+# Inputs wired to a doorbell button ("1", "3": input numbers as strings, the
+# selector's values): their event entity is a doorbell that fires "ring".
+CONF_DOORBELL_INPUTS: Final = "doorbell_inputs"
 
 # "default" leaves the choice to the device's own configuration.
 RESOLUTION_DEVICE_DEFAULT: Final = "default"
