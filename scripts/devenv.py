@@ -60,6 +60,8 @@ PTZ_CAMERA = SimulatedDevice(
     (
         *("--inputs", "2", "--outputs", "2", "--mac", "00:40:8C:00:00:01"),
         *("--hostname", "ptz-camera"),
+        # A speaker that takes G.711 µ-law only: the media player plays to it.
+        *("--speaker-types", "audio/basic"),
     ),
 )
 VIDEO_SERVER = SimulatedDevice(

@@ -7,10 +7,11 @@ In the browser it logs in through Home Assistant's login page, adds the PTZ
 camera through the integration's config flow (a wrong password first, which
 must show the error), opens a dashboard with the camera's live picture, an
 input, a relay, the SD card sensor and a PTZ button and checks that each works
-end to end, saves the options dialog, and reads the device page (every entity
-shows a value; no raw translation key anywhere). At the end Home Assistant's
-log must hold no ERROR line. Screenshots go to e2e-artifacts/, with Home
-Assistant's log. Exits 0 only if every check passes.
+end to end, records a clip with the dashboard's "Record clip" button and finds
+it in the media browser, saves the options dialog, and reads the device page
+(every entity shows a value; no raw translation key anywhere). At the end
+Home Assistant's log must hold no ERROR line. Screenshots go to
+e2e-artifacts/, with Home Assistant's log. Exits 0 only if every check passes.
 """
 
 from __future__ import annotations
@@ -64,8 +65,12 @@ OPTION_LABELS = (
     "Live stream resolution",
     "Live stream frame rate",
     "Backups to keep",
+    "Clip codec",
+    "Days to keep clips",
+    "Lookback of camera 1",
 )
 NEW_FRAME_RATE = 4
+CLIP_SECONDS = 2
 PRESET = "E2E preset"
 
 
@@ -154,6 +159,17 @@ def dashboard(entities: dict[str, str]) -> dict[str, Any]:
                             {"entity": entities["relay"], "name": "E2E relay"},
                             {"entity": entities["storage"], "name": "E2E storage"},
                         ],
+                    },
+                    {
+                        "type": "button",
+                        "name": "Record clip",
+                        "icon": "mdi:record-rec",
+                        "tap_action": {
+                            "action": "perform-action",
+                            "perform_action": f"{DOMAIN}.record_clip",
+                            "target": {"entity_id": entities["camera"]},
+                            "data": {"duration": CLIP_SECONDS},
+                        },
                     },
                     {
                         "type": "button",
@@ -318,6 +334,50 @@ class Checks:
             await asyncio.sleep(0.1)
         raise AssertionError("the simulator did not change")
 
+    # -- clips ---------------------------------------------------------------
+
+    async def browse(self, content_id: str) -> list[dict[str, Any]]:
+        """The children of a media source folder (none if it does not exist)."""
+        try:
+            folder = await self.ws.call(
+                "media_source/browse_media", media_content_id=content_id
+            )
+        except RuntimeError:  # the folder is not made yet: no children
+            return []
+        children: list[dict[str, Any]] = folder.get("children") or []
+        return children
+
+    async def wait_for_clip(self, folder: str, within: float) -> str:
+        """Poll the media source until the folder holds a clip; its title."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            clips = [
+                child["title"]
+                for child in await self.browse(folder)
+                if child["title"].endswith(".mp4")
+            ]
+            if clips:
+                return str(clips[-1])
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"no clip in {folder} after {within} s")
+
+    async def clip_in_media_browser(self) -> None:
+        """The dashboard's button records a clip; the media browser shows it."""
+        page = self.page
+        await page.goto(f"{self.ha.url}/lovelace/e2e")
+        await page.locator("hui-button-card", has_text="Record clip").click()
+        day = time.strftime("%Y-%m-%d", time.gmtime())  # the config's zone: UTC
+        path = ("cgi_camera", "ptz_camera", "camera_1", day)
+        folder = "media-source://media_source/local/" + "/".join(path)
+        clip = await self.wait_for_clip(folder, within=CLIP_SECONDS + 20)
+        await page.goto(f"{self.ha.url}/media-browser/browser")
+        await page.get_by_text("My media", exact=True).first.click()
+        for name in path:
+            await page.get_by_text(name, exact=True).first.click()
+        await expect(page.get_by_text(clip, exact=True).first).to_be_visible(
+            timeout=15000
+        )
+
     # -- options -------------------------------------------------------------
 
     async def saved_options(self, entry_id: str) -> dict[str, Any]:
@@ -423,9 +483,10 @@ class Checks:
         for entity in entities:
             entity_id = entity["entity_id"]
             state = states.get(entity_id)
-            # A button's state is when it was last pressed: the page shows a
-            # PRESS button, not the state.
-            if entity_id.startswith("button.") and state == "unknown":
+            # A button's state is when it was last pressed, an event entity's
+            # when it last fired: unknown until then (the page shows a PRESS
+            # button, or the last event).
+            if entity_id.startswith(("button.", "event.")) and state == "unknown":
                 continue
             if state in (None, "unknown", "unavailable"):
                 problems.append(f"{entity_id} is {state}")
@@ -496,6 +557,7 @@ async def run_checks(env: DevEnvironment) -> dict[str, str]:
             for name in DASHBOARD_CHECKS:
                 await checks.run(name, getattr(checks, name))
             await page.screenshot(path=ARTIFACTS / "dashboard.png")
+            await checks.run("clip_in_media_browser", checks.clip_in_media_browser)
         await checks.run("options_dialog", checks.options_dialog)
         await checks.run("device_page", checks.device_page)
         await browser.close()

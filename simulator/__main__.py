@@ -9,7 +9,14 @@ import signal
 import sys
 from typing import Any
 
-from .config import NUMBERINGS, PARAM_TREES, POLARITIES, WIRES, SimulatorConfig
+from .config import (
+    NUMBERINGS,
+    PARAM_TREES,
+    POLARITIES,
+    SPEAKER_TYPES,
+    WIRES,
+    SimulatorConfig,
+)
 from .profiles import PROFILES
 from .server import Simulator
 
@@ -168,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N[,N...]",
         help="the sources with a PTZ head, e.g. 2 or 1,3",
     )
+    option(
+        "--speaker-types",
+        default=",".join(SPEAKER_TYPES),
+        metavar="TYPE[,TYPE...]",
+        help="the audio types audio/transmit.cgi takes; empty: no speaker",
+    )
     return parser
 
 
@@ -224,6 +237,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "input_trig": args.input_trig,
         "output_active": args.output_active,
         "ptz_sources": args.ptz_sources,
+        "speaker_types": tuple(filter(None, args.speaker_types.split(","))),
     }
 
 

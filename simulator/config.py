@@ -15,6 +15,8 @@ type ParamTreeKind = Literal["full", "minimal"]
 type Numbering = Literal["one", "zero", "io0"]
 #: ``Input.I<n>.Trig`` / ``Output.O<n>.Active``: which circuit state is active.
 type Polarity = Literal["closed", "open"]
+#: The audio MIME types of spec 5.8.1.
+SPEAKER_TYPES = ("audio/basic", "audio/32KADPCM", "audio/G723")
 WIRES: tuple[Wire, ...] = ("aiohttp", "spec-literal")
 PARAM_TREES: tuple[ParamTreeKind, ...] = ("full", "minimal")
 NUMBERINGS: tuple[Numbering, ...] = ("one", "zero", "io0")
@@ -69,6 +71,9 @@ class SimulatorConfig:
     nonce_lifetime: float = 300.0
     monitor_keepalive: float = 10.0
     audio_block_interval: float = 0.03
+    #: MIME types audio/transmit.cgi takes (spec 5.8.1); another is answered
+    #: 400, and with none the device has no speaker (transmit.cgi is 404).
+    speaker_types: tuple[str, ...] = ("audio/basic", "audio/32KADPCM", "audio/G723")
     default_resolution: str = "640x480"
     #: Serve HTTPS with this context (tests: a self-signed certificate).
     ssl: ssl.SSLContext | None = None
@@ -88,6 +93,19 @@ class SimulatorConfig:
     output_active: Polarity = "closed"
     #: Sources with a PTZ head (None: every source, when ``ptz``).
     ptz_sources: tuple[int, ...] | None = None
+    #: MJPEG frames carry a JPEG comment ``frame=<n>``, n = the event loop's
+    #: time x fps when it was sent, so tests can tell when a frame of a clip
+    #: was taken.
+    frame_counter: bool = False
+    #: ``io/output.cgi?monitor=`` streams (False: ``Request failed``, a
+    #: device without an output monitor).
+    output_monitor: bool = True
+    #: ``io/port.cgi?monitor=`` streams (False: ``Request failed``).
+    port_monitor: bool = True
+    #: Parent groups param.cgi adds dynamic groups to (spec 5.1.1.4, 5.4):
+    #: ``Event`` (event rules), ``Motion`` (motion windows). A device without
+    #: one lists it as an unknown group and refuses to add to it.
+    dynamic_groups: tuple[str, ...] = ("Event", "Motion")
 
     def __post_init__(self) -> None:
         """Reject configurations no device could have."""
@@ -111,6 +129,10 @@ class SimulatorConfig:
         for name, value, allowed in choices:
             if value not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+        if not set(self.dynamic_groups) <= {"Event", "Motion"}:
+            raise ValueError("dynamic_groups may name Event and Motion only")
+        if not set(self.speaker_types) <= set(SPEAKER_TYPES):
+            raise ValueError(f"speaker_types may name {', '.join(SPEAKER_TYPES)}")
         if self.ptz_sources is not None and not all(
             1 <= n <= self.sources for n in self.ptz_sources
         ):

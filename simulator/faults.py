@@ -11,6 +11,7 @@ CORRUPT_MODES: tuple[CorruptMode, ...] = ("truncate", "boundary", "garbage")
 STREAM_KINDS = ("video", "io", "audio")
 GARBAGE = b"\x89\xfe\x00\xffGARBAGE<\x01\x02>\r\n\xc3(" * 8
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+TRANSMIT_REFUSALS = (401, 403, 503)
 
 
 @dataclass
@@ -29,6 +30,10 @@ class Faults:
     redirects: list[tuple[str | None, int]] = field(default_factory=list)
     _on_refuse: Callable[[], None] | None = None
     _on_stream_fault: Callable[[str | None, str], int] | None = None
+    #: HTTP statuses the next audio/transmit.cgi requests get, oldest first.
+    transmit_refusals: list[int] = field(default_factory=list)
+    #: Body bytes after which the next audio/transmit.cgi is cut (RST).
+    transmit_cuts: list[int] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
 
     def refuse_next(self, n: int = 1) -> None:
@@ -99,6 +104,33 @@ class Faults:
         self.redirects.extend([(location, code)] * max(0, n))
         self.history.append(f"redirect {code} {location} {n}")
 
+    def refuse_transmit(self, code: int = 503, n: int = 1) -> None:
+        """Answer the next ``n`` audio/transmit.cgi ``code`` before reading a byte.
+
+        401, 403 and 503 are what a device refuses a speaker with (bad
+        credentials, a viewer account, another client talking).
+        """
+        if code not in TRANSMIT_REFUSALS:
+            raise ValueError(
+                f"code must be one of {', '.join(map(str, TRANSMIT_REFUSALS))}"
+            )
+        self.transmit_refusals.extend([code] * max(0, n))
+        self.history.append(f"transmit refuse {code} {n}")
+
+    def cut_transmit(self, after: int = 0) -> None:
+        """Reset the next audio/transmit.cgi's connection after ``after`` bytes."""
+        if after < 0:
+            raise ValueError("after must not be negative")
+        self.transmit_cuts.append(after)
+        self.history.append(f"transmit cut {after}")
+
+    def take_transmit_fault(self) -> tuple[int | None, int | None]:
+        """Consume the next transmit's faults: (refusal status, cut after)."""
+        refusal = self.transmit_refusals.pop(0) if self.transmit_refusals else None
+        if refusal is not None:
+            return refusal, None
+        return None, self.transmit_cuts.pop(0) if self.transmit_cuts else None
+
     def take_redirect(self) -> tuple[str | None, int] | None:
         """Consume one pending redirect: (Location or None, status)."""
         return self.redirects.pop(0) if self.redirects else None
@@ -143,6 +175,8 @@ class Faults:
         self.delay_seconds = 0.0
         self.errors.clear()
         self.redirects.clear()
+        self.transmit_refusals.clear()
+        self.transmit_cuts.clear()
         self.history.append("clear")
 
     def take(self, name: Literal["refuse", "reset", "hang", "garbage"]) -> bool:
@@ -172,4 +206,6 @@ class Faults:
             "garbage": self.garbage,
             "errors": len(self.errors),
             "redirects": len(self.redirects),
+            "transmit_refusals": list(self.transmit_refusals),
+            "transmit_cuts": list(self.transmit_cuts),
         }

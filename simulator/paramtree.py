@@ -17,9 +17,17 @@ READ_ONLY_PREFIXES = (
 )
 #: Groups param.cgi action=add/remove may touch, with their template.
 DYNAMIC_ROOTS = {"Event": "event", "Motion": "motion"}
+#: An event rule's state: the device sets it when the rule fires.
+_READ_ONLY_DYNAMIC = re.compile(r"Event\.E\d+\.Active")
 #: Parameters only an administrator sees in a listing.
 SECRET_MARKERS = ("Password", "Passwd", "Pwd", "Secret", "Key")
 MAX_DYNAMIC_GROUPS = 10
+#: The longest ``Name`` of an event rule or motion window the device keeps.
+MAX_GROUP_NAME_LENGTH = 64
+_GROUP_NAME = re.compile(r"(?:Event\.E|Motion\.M)\d+\.Name")
+#: Motion window coordinates: 0..9999 across the image (spec 5.4's examples).
+_MOTION_COORDINATE = re.compile(r"Motion\.M\d+\.(?:Top|Bottom|Left|Right)")
+MAX_MOTION_COORDINATE = 9999
 
 EVENT_TEMPLATE: tuple[tuple[str, str], ...] = (
     ("Name", ""),
@@ -213,6 +221,8 @@ class ParamTree:
 
     values: dict[str, str]
     counters: dict[str, int] = field(default_factory=dict)
+    #: Parent groups that take dynamic groups, with their template.
+    roots: Mapping[str, str] = field(default_factory=lambda: dict(DYNAMIC_ROOTS))
 
     def select(
         self, items: list[str], *, admin: bool
@@ -227,7 +237,7 @@ class ParamTree:
         for item in items:
             pattern = _pattern(item)
             found = [(k, v) for k, v in visible if pattern.fullmatch(k)]
-            if not found and item not in DYNAMIC_ROOTS:
+            if not found and item not in self.roots:
                 errors.append(f"Error -1 getting param in group '{item}'")
             for key, value in found:
                 if key not in seen:
@@ -239,7 +249,7 @@ class ParamTree:
         """Return why ``value`` cannot be stored in ``name``, or None."""
         if name not in self.values:
             return f"Error setting '{name}' to '{value}': no such parameter"
-        if name.startswith(READ_ONLY_PREFIXES):
+        if name.startswith(READ_ONLY_PREFIXES) or _READ_ONLY_DYNAMIC.fullmatch(name):
             return f"Error setting '{name}' to '{value}': read-only parameter"
         current = self.values[name]
         if current in ("yes", "no") and value not in ("yes", "no"):
@@ -252,6 +262,12 @@ class ParamTree:
             return f"Error setting '{name}' to '{value}': unsupported resolution"
         if name == "Image.MaxViewers" and not 0 <= int(value) <= 100:
             return f"Error setting '{name}' to '{value}': out of range 0-100"
+        if _MOTION_COORDINATE.fullmatch(name) and not (
+            0 <= int(value) <= MAX_MOTION_COORDINATE
+        ):
+            return f"Error setting '{name}' to '{value}': out of range 0-9999"
+        if _GROUP_NAME.fullmatch(name) and len(value) > MAX_GROUP_NAME_LENGTH:
+            return f"Error setting '{name}': longer than {MAX_GROUP_NAME_LENGTH}"
         return None
 
     def update(self, pairs: list[tuple[str, str]]) -> list[str]:
@@ -276,7 +292,7 @@ class ParamTree:
         """
         if template not in TEMPLATES:
             return None, [f"unknown template '{template}'"]
-        if group not in DYNAMIC_ROOTS:
+        if group not in self.roots:
             return None, [f"group '{group}' does not accept dynamic groups"]
         letter = group.rsplit(".", 1)[-1][0].upper()
         prefix = f"{group}.{letter}"
@@ -319,7 +335,7 @@ class ParamTree:
         errors: list[str] = []
         for group in groups:
             root = group.rsplit(".", 1)[0] if "." in group else ""
-            if root not in DYNAMIC_ROOTS or group not in self.dynamic_groups(root):
+            if root not in self.roots or group not in self.dynamic_groups(root):
                 errors.append(f"Error removing group '{group}'")
         if not errors:
             for group in groups:

@@ -350,6 +350,29 @@ class Simulator:
         """Whether input ``port`` is active."""
         return self.state.io.get("input", port)
 
+    def pulse_input(
+        self, port: int, count: int, active_ms: float, inactive_ms: float
+    ) -> asyncio.Task[None]:
+        """Press input ``port`` ``count`` times: active, then inactive, on a clock.
+
+        Each press is two changes every monitor stream sees, however short it
+        is (a push button or a doorbell). Raises ValueError for no such input.
+        """
+        if not 1 <= port <= len(self.state.io.inputs):
+            raise ValueError(f"no input {port}")
+        return self.spawn(self._input_pulses(port, count, active_ms, inactive_ms))
+
+    async def _input_pulses(
+        self, port: int, count: int, active_ms: float, inactive_ms: float
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time()
+        for _ in range(count):
+            for active, milliseconds in ((True, active_ms), (False, inactive_ms)):
+                self.set_input(port, active)
+                deadline += milliseconds / 1000.0
+                await asyncio.sleep(max(0.0, deadline - loop.time()))
+
     def output_state(self, port: int) -> bool:
         """Whether output ``port`` is active."""
         return self.state.io.get("output", port)

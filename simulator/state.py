@@ -13,7 +13,13 @@ from typing import Literal
 
 from .config import SimulatorConfig
 from .iobus import IoBus
-from .paramtree import NETWORK_KEEP, ParamTree, default_params, split_params
+from .paramtree import (
+    DYNAMIC_ROOTS,
+    NETWORK_KEEP,
+    ParamTree,
+    default_params,
+    split_params,
+)
 from .ptzmodel import Preset, PtzHead
 from .users import Users
 
@@ -135,7 +141,8 @@ class DeviceState:
     def __post_init__(self) -> None:
         """Build the factory state."""
         listed, self.hidden = split_params(default_params(self.config), self.config)
-        self.params = ParamTree(listed)
+        roots = {group: DYNAMIC_ROOTS[group] for group in self.config.dynamic_groups}
+        self.params = ParamTree(listed, roots=roots)
         self.users = Users.default(self.config.username, self.config.password)
         self.io = IoBus([False] * self.config.inputs, [False] * self.config.outputs)
         self.ptz = {n: PtzHead() for n in range(1, self.config.sources + 1)}

@@ -347,7 +347,9 @@ class Viewer:
         self.response.close()
 
 
-RESPONSE_ACTIONS = frozenset({"get_parameters", "get_system_log", "ip_filter_list"})
+RESPONSE_ACTIONS = frozenset(
+    {"get_parameters", "get_system_log", "ip_filter_list", "list_motion_windows"}
+)
 """Device actions that only answer (called with return_response)."""
 
 

@@ -483,3 +483,38 @@ async def test_options_flow_without_a_loaded_entry_offers_no_doorbells(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_options_flow_clip_options(
+    hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
+) -> None:
+    """Codec and retention are saved; a changed lookback reloads, the same does not.
+
+    A video server has a lookback per source.
+    """
+    sim = await simulator_factory(sources=4)
+    entry = await setup(sim)
+    runtime = entry.runtime_data
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    fields = [str(key) for key in result["data_schema"].schema]
+    assert [field for field in fields if field.startswith("lookback_")] == [
+        "lookback_1",
+        "lookback_2",
+        "lookback_3",
+        "lookback_4",
+    ]
+    clips = {**DEFAULT_OPTIONS, "clip_codec": "mjpeg", "clip_retention_days": 3}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], clips)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options == clips
+    assert entry.runtime_data is runtime
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {**clips, "lookback_3": 5}
+    )
+    await hass.async_block_till_done()
+    assert entry.options["lookback_3"] == 5
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not runtime

@@ -55,7 +55,7 @@ async def test_silent_stream_plus_failed_poll_reconnects(
         entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     await coordinator.async_refresh()  # the stream's first report is older
-    simulator.faults.error_next("/io/output.cgi")  # the next poll fails
+    simulator.faults.reset_next()  # the next poll fails
     await coordinator.async_refresh()
     assert not coordinator.last_update_success
     await wait_for_state(hass, INPUT_1, STATE_UNAVAILABLE)
@@ -75,7 +75,7 @@ async def test_stream_with_data_survives_failed_poll(
     coordinator = entry.runtime_data.coordinator
     simulator.set_input(2, True)
     await wait_for_state(hass, "binary_sensor.cgi_camera_input_2", "on")
-    simulator.faults.error_next("/io/output.cgi")  # the next poll fails
+    simulator.faults.reset_next()  # the next poll fails
     await coordinator.async_refresh()
     assert not coordinator.last_update_success
     assert coordinator.push.connected
@@ -94,7 +94,7 @@ async def test_resync_errors(
         fire_time(hass, POLL_SECONDS)
         await wait_for_inputs(
             coordinator,
-            lambda: coordinator.push.last_error == "input resync failed: reset",
+            lambda: coordinator.push.last_error == "resync failed: reset",
         )
         assert not coordinator.inputs_available
     with patch(
@@ -145,7 +145,7 @@ async def test_monitor_401_starts_reauth(
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     simulator.change_password("root", "changed")
-    with patch.object(coordinator, "_async_request_refresh"):
+    with patch.object(coordinator, "async_request_refresh_soon"):
         simulator.faults.cut_streams("io")
         fire_time(hass, 61)
         await wait_for_inputs(coordinator, lambda: coordinator.push.auth_failed)
@@ -165,7 +165,8 @@ async def test_unexpected_error_keeps_task_alive(
     entry = await setup(simulator, platforms=[Platform.BINARY_SENSOR])
     coordinator = entry.runtime_data.coordinator
     coordinator.backoff = lambda attempt: 30.0
-    with patch(f"{API}.IoApi.monitor_inputs", side_effect=RuntimeError("boom")):
+    channel = coordinator.channels[0]
+    with patch.object(channel, "open_stream", side_effect=RuntimeError("boom")):
         simulator.faults.cut_streams("io")
         fire_time(hass, POLL_SECONDS)
         await wait_for_inputs(

@@ -457,16 +457,21 @@ ADMIN_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("restore_backup", {"file": "<saved>"}),
     ("upgrade_firmware", {"file": "<firmware>", "confirm": True}),
     ("factory_default", {"mode": "soft", "confirm": True}),
+    ("list_motion_windows", {}),
+    ("add_motion_window", {"name": "Gate", "top": 500, "bottom": 7000}),
+    ("update_motion_window", {"window": "<window>", "left": 10}),
+    ("remove_motion_window", {"windows": "<window>"}),
 ]
 
 
 async def test_every_device_action_is_covered(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
-    """ADMIN_CALLS lists every device action (all but PTZ and relays)."""
+    """ADMIN_CALLS lists every device action (all but the entity actions)."""
     services = hass.services.async_services_for_domain(DOMAIN)
     device_actions = {name for name in services if not name.startswith("ptz_")} - {
-        "pulse_output"
+        "pulse_output",
+        "record_clip",
     }
     assert {service for service, _ in ADMIN_CALLS} == device_actions
 
@@ -495,6 +500,11 @@ async def test_admin_only(
         monkeypatch.setattr(
             "custom_components.cgi_camera.firmware.UPGRADE_DOWN_SECONDS", 0
         )
+    if "<window>" in data.values():
+        window, _ = simulator.state.params.add("Motion", "motion", [], force=False)
+        data = {
+            key: window if value == "<window>" else value for key, value in data.items()
+        }
     if data.get("addresses") == ["<added>"]:
         simulator.state.ipfilter.addresses = ["10.0.0.0/8"]
         data = {"addresses": "10.0.0.0/8"}

@@ -478,7 +478,7 @@ async def test_diagnostics_of_the_hub(
     await setup(simulator, platforms=[Platform.CAMERA])
     hub = hub_of(hass)
     assert hub.diagnostics()["streams"] == {
-        "1": {"open": False, "viewers": 0, "frames_sent": 0}
+        "1": {"open": False, "viewers": 0, "frames_sent": 0, "lookback": None}
     }
     viewer = await open_viewer()
     await viewer.frames(1)

@@ -1,7 +1,9 @@
 """One coordinator per device: what each poll asks, and what a failed part does.
 
-The devices here have no inputs: the input monitor is a stream, not a poll,
-and without it every request left is the coordinator's.
+The devices here have no inputs and no output monitor: the monitors are
+streams, not polls, and without them every request left is the coordinator's
+(relays polled). ``test_idle_requests_with_pushed_relays`` shows the poll of a
+device whose relays are pushed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tests.helpers import (
     sim_mac,
     wait_for_state,
 )
+from tests.reliability.helpers import settle
 
 API = "custom_components.cgi_camera.api"
 OUTPUT_1 = "switch.cgi_camera_output_1"
@@ -69,8 +72,8 @@ def coordinator_of(hass: HomeAssistant) -> CgiCameraCoordinator:
 @pytest.mark.parametrize(
     ("sources", "per_poll"),
     [
-        (1, {"/io/output.cgi": 1}),
-        (4, {"/io/output.cgi": 1, "/videostatus.cgi": 1}),
+        (1, {"/io/output.cgi": 1, "/param.cgi": 1}),
+        (4, {"/io/output.cgi": 1, "/param.cgi": 1, "/videostatus.cgi": 1}),
     ],
     ids=["ptz_camera", "video_server"],
 )
@@ -85,7 +88,7 @@ async def test_idle_requests_per_poll_interval(
 
     The PTZ position sensors are disabled by default: no ptz.cgi query.
     """
-    sim = await simulator_factory(sources=sources, inputs=0)
+    sim = await simulator_factory(output_monitor=False, sources=sources, inputs=0)
     await setup(sim)
     for interval in range(1, INTERVALS + 1):
         expected = dict(per_poll)
@@ -104,7 +107,9 @@ async def test_ptz_position_polled_per_enabled_source(
 
     Its three sensors share the one query; with them disabled, no query.
     """
-    sim = await simulator_factory(sources=4, inputs=0, sd_card=False)
+    sim = await simulator_factory(
+        output_monitor=False, sources=4, inputs=0, sd_card=False
+    )
     pan, tilt, zoom = enable_ptz_sensors(entity_registry, sim, 2)
     await setup(sim)
     assert hass.states.get(pan).state == "0.0"
@@ -113,6 +118,7 @@ async def test_ptz_position_polled_per_enabled_source(
     for _ in range(3):
         assert await next_interval(hass, sim) == {
             "/io/output.cgi": 1,
+            "/param.cgi": 1,
             "/videostatus.cgi": 1,
             "/com/ptz.cgi": 1,
         }
@@ -133,7 +139,7 @@ async def test_ip_filter_polled_only_while_its_switch_is_enabled(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """The IP filter switch (disabled by default) adds one list per poll."""
-    sim = await simulator_factory(inputs=0, sd_card=False)
+    sim = await simulator_factory(output_monitor=False, inputs=0, sd_card=False)
     entity_id = entity_registry.async_get_or_create(
         "switch", DOMAIN, f"{sim_mac(sim)}-ip_filter"
     ).entity_id
@@ -142,13 +148,14 @@ async def test_ip_filter_polled_only_while_its_switch_is_enabled(
     for _ in range(2):
         assert await next_interval(hass, sim) == {
             "/io/output.cgi": 1,
+            "/param.cgi": 1,
             "/ipfilter.cgi": 1,
         }
     entity_registry.async_update_entity(
         entity_id, disabled_by=er.RegistryEntryDisabler.USER
     )
     await hass.async_block_till_done()
-    assert await next_interval(hass, sim) == {"/io/output.cgi": 1}
+    assert await next_interval(hass, sim) == {"/io/output.cgi": 1, "/param.cgi": 1}
 
 
 async def test_a_failed_part_makes_only_its_entities_unavailable(
@@ -159,7 +166,7 @@ async def test_a_failed_part_makes_only_its_entities_unavailable(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A refused video status or position read: only its sensors; logged once."""
-    sim = await simulator_factory(sources=4, inputs=0)
+    sim = await simulator_factory(output_monitor=False, sources=4, inputs=0)
     pan = enable_ptz_sensors(entity_registry, sim, 1)[0]
     await setup(sim)
     coordinator = coordinator_of(hass)
@@ -196,7 +203,7 @@ async def test_a_lost_connection_on_a_later_request_fails_only_its_part(
 
     (The simulator cannot reset the connection of one path: a mock does.)
     """
-    sim = await simulator_factory(sources=4, inputs=0)
+    sim = await simulator_factory(output_monitor=False, sources=4, inputs=0)
     await setup(sim)
     coordinator = coordinator_of(hass)
     with patch(f"{API}.VideoApi.status", side_effect=CameraConnectionError("reset")):
@@ -213,10 +220,12 @@ async def test_a_part_as_the_only_request_tells_the_device_is_away(
 
     When it cannot connect the device is away; a 401 on it starts reauth.
     """
-    sim = await simulator_factory(sources=4, inputs=0, outputs=0, sd_card=False)
+    sim = await simulator_factory(
+        output_monitor=False, sources=4, inputs=0, outputs=0, sd_card=False
+    )
     await setup(sim)
     coordinator = coordinator_of(hass)
-    assert await next_interval(hass, sim) == {"/videostatus.cgi": 1}
+    assert await next_interval(hass, sim) == {"/param.cgi": 1, "/videostatus.cgi": 1}
     await sim.reboot(60)  # away for longer than the test
     await coordinator.async_refresh()
     assert not coordinator.last_update_success
@@ -238,7 +247,9 @@ async def test_a_part_wanted_during_a_poll_is_kept(
     The poll's answer does not drop the part it did not ask for. (A wrapper
     adds the sensor at that moment of the poll.)
     """
-    sim = await simulator_factory(sources=4, inputs=0, sd_card=False)
+    sim = await simulator_factory(
+        output_monitor=False, sources=4, inputs=0, sd_card=False
+    )
     await setup(sim)
     coordinator = coordinator_of(hass)
     client = coordinator.client
@@ -264,7 +275,7 @@ async def test_a_refused_first_read_is_not_repeated_per_sensor(
     hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
 ) -> None:
     """Four video signal sensors, one refused read at setup; the poll retries."""
-    sim = await simulator_factory(sources=4, inputs=0)
+    sim = await simulator_factory(output_monitor=False, sources=4, inputs=0)
     sim.faults.error_next("/videostatus.cgi")
     await setup(sim)
     assert sim.counters.requests["/videostatus.cgi"] == 1
@@ -279,7 +290,7 @@ async def test_a_refresh_of_a_part_nobody_shows_sends_nothing(
     hass: HomeAssistant, simulator_factory: SimulatorFactory, setup: SetupIntegration
 ) -> None:
     """A PTZ command's position refresh after its sensors went: no request."""
-    sim = await simulator_factory(inputs=0)
+    sim = await simulator_factory(output_monitor=False, inputs=0)
     await setup(sim)
     coordinator = coordinator_of(hass)
     queries = sim.counters.requests["/com/ptz.cgi"]
@@ -299,7 +310,7 @@ async def test_a_refused_position_read_after_a_command(
 
     The next poll reads it again.
     """
-    sim = await simulator_factory(inputs=0)
+    sim = await simulator_factory(output_monitor=False, inputs=0)
     pan = enable_ptz_sensors(entity_registry, sim, 1)[0]
     await setup(sim)
     coordinator = coordinator_of(hass)
@@ -310,3 +321,39 @@ async def test_a_refused_position_read_after_a_command(
     assert hass.states.get(OUTPUT_1).state == STATE_OFF
     await coordinator.async_refresh()
     await wait_for_state(hass, pan, "0.0")
+
+
+@pytest.mark.parametrize(
+    ("sources", "per_poll"),
+    [(1, {"/param.cgi": 1}), (4, {"/param.cgi": 1, "/videostatus.cgi": 1})],
+    ids=["ptz_camera", "video_server"],
+)
+async def test_idle_requests_with_pushed_relays(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    sources: int,
+    per_poll: dict[str, int],
+) -> None:
+    """Relays pushed: no relay check, and no more requests than before.
+
+    The event rules' listing (``param.cgi``) takes the relay check's place;
+    with it the poll needs no ``date.cgi`` for availability.
+    """
+    # No keep-alive parts: moving Home Assistant's timers also fires the
+    # simulator's keep-alive timer (one loop), which would teach the stream
+    # a keep-alive interval of a few milliseconds.
+    sim = await simulator_factory(sources=sources, monitor_keepalive=0)
+    await setup(sim)
+    coordinator = coordinator_of(hass)
+    assert coordinator.relays_pushed
+    for interval in range(1, INTERVALS + 1):
+        before = Counter(sim.counters.requests)
+        fire_time(hass, POLL_SECONDS)
+        await settle(hass)
+        sent = Counter(sim.counters.requests)
+        sent.subtract(before)
+        expected = dict(per_poll)
+        if interval % STORAGE_POLL_EVERY == 0:
+            expected["/list.cgi"] = 1
+        assert {p: n for p, n in sent.items() if n} == expected, f"interval {interval}"

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+import io
+import math
+from pathlib import Path
 from typing import Any
+import wave
 
+from aiohttp import web
 from homeassistant.components.camera import async_get_image
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
@@ -20,6 +25,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.cgi_camera.api import ULAW
 from custom_components.cgi_camera.const import DOMAIN
 from simulator import Simulator
 from simulator.profiles import PROFILES, profile_config
@@ -82,6 +88,7 @@ async def test_setup_finds_every_capability(
     assert caps.ptz_sources == config.ptz_cameras
     assert caps.sd_card == config.sd_card
     assert caps.audio == config.audio
+    assert caps.speaker == (config.speaker_types[0] if config.audio else None)
     assert info.unique_id == sim_mac(device)
     if config.param_tree == "minimal":
         assert info.discovery["ptz"].startswith("probe")
@@ -137,6 +144,44 @@ async def test_relays_agree_with_the_device(
         device.set_output(port, False)
         await coordinator.async_refresh()
         assert hass.states.get(switch).state == "off"
+
+
+async def test_relays_switched_on_the_device_are_pushed(
+    hass: HomeAssistant, device: Simulator, entry: MockConfigEntry
+) -> None:
+    """A relay a device-side rule switches shows without a poll."""
+    coordinator = entry.runtime_data.coordinator
+    await wait_for_inputs(coordinator, lambda: coordinator.relays_pushed)
+    checks = device.counters.requests.get("/io/output.cgi", 0)
+    for port in range(1, device.config.outputs + 1):
+        switch = entity_id(hass, entry, "switch", f"output_{port}")
+        device.set_output(port, True)
+        await wait_for_state(hass, switch, "on")
+        device.set_output(port, False)
+        await wait_for_state(hass, switch, "off")
+    assert device.counters.requests.get("/io/output.cgi", 0) == checks
+
+
+async def test_every_input_fires_its_own_events(
+    hass: HomeAssistant, device: Simulator, entry: MockConfigEntry
+) -> None:
+    """Each input's event entity fires activated then deactivated, no other one."""
+    events = {
+        port: entity_id(hass, entry, "event", f"input_events_{port}")
+        for port in range(1, device.config.inputs + 1)
+    }
+    for port, event in events.items():
+        device.set_input(port, True)
+        state = await wait_for_state(
+            hass, event, lambda s: s.attributes.get("event_type") == "activated"
+        )
+        device.set_input(port, False)
+        await wait_for_state(
+            hass, event, lambda s: s.attributes.get("event_type") == "deactivated"
+        )
+        assert state.state != STATE_UNAVAILABLE
+        others = [hass.states.get(e).state for p, e in events.items() if p > port]
+        assert others == ["unknown"] * len(others)
 
 
 async def test_snapshots_of_every_source(
@@ -203,3 +248,69 @@ async def test_restart_then_resync(
             for p in range(1, device.config.outputs + 1)
         )
     )
+
+
+async def test_speaker_plays_on_every_profile(
+    hass: HomeAssistant, device: Simulator, entry: MockConfigEntry, aiohttp_server: Any
+) -> None:
+    """A sound from an HTTP URL reaches the device whole, in its format."""
+
+    async def tone(_: web.Request) -> web.Response:
+        return web.Response(body=tone_wav())
+
+    app = web.Application()
+    app.router.add_get("/tone.wav", tone)
+    server = await aiohttp_server(app)
+    speaker = entity_id(hass, entry, "media_player", "speaker")
+    await hass.services.async_call(
+        "media_player",
+        "play_media",
+        {
+            ATTR_ENTITY_ID: speaker,
+            "media_content_type": "music",
+            "media_content_id": str(server.make_url("/tone.wav")),
+        },
+        blocking=True,
+    )
+    [sound] = [t for t in device.audio_transmits if t.content_length]
+    assert sound.complete
+    assert sound.content_type == device.config.speaker_types[0]
+    assert sound.received == pytest.approx(ULAW.bytes_per_second * 0.25, rel=0.05)
+    assert hass.states.get(speaker).state == "idle"
+
+
+def tone_wav() -> bytes:
+    """0.25 s of 440 Hz, 8 kHz mono 16-bit."""
+    samples = (int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(2000))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(8000)
+        file.writeframes(
+            b"".join(s.to_bytes(2, "little", signed=True) for s in samples)
+        )
+    return out.getvalue()
+
+
+async def test_clip_of_every_profile(
+    hass: HomeAssistant, device: Simulator, entry: MockConfigEntry, tmp_path: Path
+) -> None:
+    """record_clip writes an H.264 clip of the last source on every profile."""
+    hass.config.media_dirs = {"local": str(tmp_path)}
+    camera = entity_id(hass, entry, "camera", f"camera_{device.config.sources}")
+    response = await hass.services.async_call(
+        DOMAIN,
+        "record_clip",
+        {ATTR_ENTITY_ID: camera, "duration": 1},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    clip = response[camera]
+    assert isinstance(clip, dict)
+    assert clip["interrupted"] is False
+    assert 8 <= clip["frames"] <= 12
+    header = await hass.async_add_executor_job(Path(clip["path"]).read_bytes)
+    assert header[4:8] == b"ftyp"  # an MP4 file
+    assert b"avc1" in header  # H.264

@@ -91,16 +91,16 @@ async def test_sd_absent_and_full(
 async def test_sd_card_is_read_every_fifth_poll(
     hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
 ) -> None:
-    """Relays are polled every minute, the slowly changing SD card every fifth."""
+    """A poll every minute (relays pushed: one date.cgi), the SD card every fifth."""
     entry = await setup(simulator, platforms=[Platform.SENSOR])
     coordinator = entry.runtime_data.coordinator
     assert coordinator.update_interval == timedelta(seconds=SCAN_INTERVAL_SECONDS)
     lists = simulator.counters.requests["/list.cgi"]
-    checks = simulator.counters.requests["/io/output.cgi"]
+    pings = simulator.counters.requests.get("/date.cgi", 0)
     simulator.set_sd("full")
     for _ in range(STORAGE_POLL_EVERY - 1):
         await coordinator.async_refresh()
-    assert simulator.counters.requests["/io/output.cgi"] == checks + 4
+    assert simulator.counters.requests["/date.cgi"] == pings + 4
     assert simulator.counters.requests["/list.cgi"] == lists
     assert hass.states.get(STATUS).state == "ok"
     await coordinator.async_refresh()
@@ -116,4 +116,4 @@ async def test_no_sd_card_no_sensors(
     await setup(sim, platforms=[Platform.SENSOR])
     assert hass.states.async_entity_ids("sensor") == []
     assert sim.counters.requests.get("/list.cgi", 0) == 0
-    assert sim.counters.open_connections["io"] == 0  # no inputs, no monitor
+    await sim.counters.wait_for_connections("io", 1)  # no inputs: relays only

@@ -2,25 +2,40 @@
 
 Snapshots come from ``image.cgi`` (or, while a live connection is open, from
 its newest frame); live view is the shared MJPEG stream of
-:mod:`.live_stream`.  There is no RTSP in this API, so no ``stream_source``.
+:mod:`.live_stream`.  There is no RTSP in this API, so no ``stream_source``
+and no ``camera.record``: the ``record_clip`` action (:mod:`.recorder`)
+records from the shared stream instead.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import hdrs, web
 from homeassistant.components.camera import Camera, CameraEntityDescription
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant, ServiceResponse, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.template import Template
+from homeassistant.util import dt as dt_util
 
 from .api import RESOLUTION_SIZES, RESOLUTIONS, CameraError
-from .const import CONF_SNAPSHOT_RESOLUTION, DOMAIN, RESOLUTION_DEVICE_DEFAULT
+from .clip_paths import check_clip_path, default_clip_path, render_clip_path
+from .clip_retention import async_start_clip_retention
+from .const import (
+    CONF_CLIP_CODEC,
+    CONF_SNAPSHOT_RESOLUTION,
+    DEFAULT_CLIP_CODEC,
+    DOMAIN,
+    EVENT_CLIP_SAVED,
+    RESOLUTION_DEVICE_DEFAULT,
+)
 from .entity import CgiCameraEntity
 from .live_stream import LiveStreamHub, Source, async_get_hub
+from .recorder import ClipRecording
 
 if TYPE_CHECKING:
     from .coordinator import CgiCameraCoordinator
@@ -82,6 +97,8 @@ async def async_setup_entry(
     async_add_entities(
         CgiCameraCamera(data.coordinator, hub, source) for source in sources
     )
+    hub.async_start_lookback()
+    async_start_clip_retention(hass, entry)
 
 
 class CgiCameraCamera(CgiCameraEntity, Camera):
@@ -171,6 +188,59 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
         except CameraError as err:
             _LOGGER.debug("Live stream of %s unavailable: %s", self.entity_id, err)
             return None
+
+    async def async_record_clip(
+        self,
+        duration: float,
+        lookback: float = 0,
+        filename: Template | None = None,
+    ) -> ServiceResponse:
+        """Record a clip (action ``record_clip``); fire ``cgi_camera_clip_saved``."""
+        now = dt_util.now()
+        folder = "quad" if self.source == QUAD else f"camera_{self.source}"
+        if filename is None:
+            path = default_clip_path(
+                self.hass, self.coordinator.device.title, folder, now
+            )
+        else:
+            path = render_clip_path(
+                filename,
+                {
+                    "entity_id": self.entity_id,
+                    "device": self.coordinator.device.title,
+                    "camera": folder,
+                    "now": now,
+                },
+            )
+        path = await self.hass.async_add_executor_job(check_clip_path, self.hass, path)
+        codec = str(self.hub.options.get(CONF_CLIP_CODEC, DEFAULT_CLIP_CODEC))
+        recording = ClipRecording(
+            self.hass,
+            self.hub,
+            self.source,
+            path=path,
+            duration=duration,
+            lookback=lookback,
+            codec=codec,
+        )
+        result = (await recording.async_record()).as_dict()
+        if (content_id := _media_content_id(self.hass, path)) is not None:
+            result["media_content_id"] = content_id
+        self.hass.bus.async_fire(
+            EVENT_CLIP_SAVED,
+            {"entity_id": self.entity_id, **result},
+            context=self._context,
+        )
+        return result
+
+
+def _media_content_id(hass: HomeAssistant, path: Path) -> str | None:
+    """Return the media source id of a clip in a media folder, if it is in one."""
+    for name, folder in hass.config.media_dirs.items():
+        if path.is_relative_to(folder):
+            relative = path.relative_to(folder).as_posix()
+            return f"media-source://media_source/{name}/{relative}"
+    return None
 
 
 @lru_cache(maxsize=8)

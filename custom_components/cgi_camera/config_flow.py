@@ -35,19 +35,29 @@ from .api import (
     DeviceInfo,
 )
 from .const import (
+    CLIP_CODECS,
     CONF_BACKUPS_TO_KEEP,
+    CONF_CLIP_CODEC,
+    CONF_CLIP_RETENTION_DAYS,
     CONF_DOORBELL_INPUTS,
     CONF_FRAME_RATE,
     CONF_HTTPS,
+    CONF_LOOKBACK_PREFIX,
     CONF_SNAPSHOT_RESOLUTION,
     CONF_STREAM_RESOLUTION,
+    DEFAULT_CLIP_CODEC,
+    DEFAULT_CLIP_RETENTION_DAYS,
+    DEFAULT_LOOKBACK_SECONDS,
     DEFAULT_OPTIONS,
     DEFAULT_PORT,
     DEFAULT_USERNAME,
     DOMAIN,
     MAX_BACKUPS_TO_KEEP,
+    MAX_CLIP_RETENTION_DAYS,
     MAX_FRAME_RATE,
+    MAX_LOOKBACK_SECONDS,
     MIN_BACKUPS_TO_KEEP,
+    MIN_CLIP_RETENTION_DAYS,
     MIN_FRAME_RATE,
     RESOLUTION_DEVICE_DEFAULT,
 )
@@ -264,9 +274,12 @@ class CgiCameraOptionsFlow(OptionsFlow):
     ) -> ConfigFlowResult:
         """Show the options."""
         if user_input is not None:
-            if self._doorbells_changed(user_input):
+            if self._doorbells_changed(user_input) or self._lookback_changed(
+                user_input
+            ):
                 # An input's event entity changes its device class and event
-                # types: the entities are made anew by a reload.
+                # types: the entities are made anew by a reload. A lookback
+                # starts (or stops) keeping its stream open at setup.
                 self.hass.config_entries.async_schedule_reload(
                     self.config_entry.entry_id
                 )
@@ -286,11 +299,44 @@ class CgiCameraOptionsFlow(OptionsFlow):
             fields[vol.Optional(CONF_DOORBELL_INPUTS)] = selector.SelectSelector(
                 selector.SelectSelectorConfig(options=inputs, multiple=True)
             )
+        # Clip options are optional: an entry without them has the defaults.
+        fields[vol.Optional(CONF_CLIP_CODEC)] = selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=list(CLIP_CODECS),
+                translation_key=CONF_CLIP_CODEC,
+                mode=selector.SelectSelectorMode.DROPDOWN,
+            )
+        )
+        fields[vol.Optional(CONF_CLIP_RETENTION_DAYS)] = _int_selector(
+            MIN_CLIP_RETENTION_DAYS, MAX_CLIP_RETENTION_DAYS
+        )
+        for key in self._lookback_keys():
+            fields[vol.Optional(key)] = _int_selector(0, MAX_LOOKBACK_SECONDS)
+            options.setdefault(key, DEFAULT_LOOKBACK_SECONDS)
+        options.setdefault(CONF_CLIP_CODEC, DEFAULT_CLIP_CODEC)
+        options.setdefault(CONF_CLIP_RETENTION_DAYS, DEFAULT_CLIP_RETENTION_DAYS)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(fields), options
             ),
+        )
+
+    def _lookback_keys(self) -> list[str]:
+        """The lookback option of each source (none while not loaded)."""
+        entry = self.config_entry
+        if entry.state is not ConfigEntryState.LOADED:
+            return []
+        sources = entry.runtime_data.device.capabilities.sources
+        return [f"{CONF_LOOKBACK_PREFIX}{source}" for source in range(1, sources + 1)]
+
+    def _lookback_changed(self, user_input: dict[str, Any]) -> bool:
+        """Whether a lookback of the loaded entry differs from the new one."""
+        old = self.config_entry.options
+        return any(
+            int(old.get(key, DEFAULT_LOOKBACK_SECONDS))
+            != int(user_input.get(key, DEFAULT_LOOKBACK_SECONDS))
+            for key in self._lookback_keys()
         )
 
     def _input_choices(self) -> list[selector.SelectOptionDict]:

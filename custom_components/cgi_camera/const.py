@@ -15,6 +15,11 @@ CONF_BACKUPS_TO_KEEP: Final = "backups_to_keep"
 # Inputs wired to a doorbell button ("1", "3": input numbers as strings, the
 # selector's values): their event entity is a doorbell that fires "ring".
 CONF_DOORBELL_INPUTS: Final = "doorbell_inputs"
+# Clips (record_clip): seconds of lookback kept per source ("lookback_1" ..
+# "lookback_4"), days clips are kept, and the codec (h264 or mjpeg).
+CONF_LOOKBACK_PREFIX: Final = "lookback_"
+CONF_CLIP_RETENTION_DAYS: Final = "clip_retention_days"
+CONF_CLIP_CODEC: Final = "clip_codec"
 
 # "default" leaves the choice to the device's own configuration.
 RESOLUTION_DEVICE_DEFAULT: Final = "default"
@@ -27,6 +32,15 @@ MAX_FRAME_RATE: Final = 30
 DEFAULT_BACKUPS_TO_KEEP: Final = 10
 MIN_BACKUPS_TO_KEEP: Final = 1
 MAX_BACKUPS_TO_KEEP: Final = 100
+DEFAULT_LOOKBACK_SECONDS: Final = 0
+MAX_LOOKBACK_SECONDS: Final = 30
+DEFAULT_CLIP_RETENTION_DAYS: Final = 7
+MIN_CLIP_RETENTION_DAYS: Final = 1
+MAX_CLIP_RETENTION_DAYS: Final = 365
+CODEC_H264: Final = "h264"
+CODEC_MJPEG: Final = "mjpeg"
+CLIP_CODECS: Final = (CODEC_H264, CODEC_MJPEG)
+DEFAULT_CLIP_CODEC: Final = CODEC_H264
 
 DEFAULT_OPTIONS: Final = {
     CONF_SNAPSHOT_RESOLUTION: RESOLUTION_DEVICE_DEFAULT,
@@ -35,12 +49,12 @@ DEFAULT_OPTIONS: Final = {
     CONF_BACKUPS_TO_KEEP: DEFAULT_BACKUPS_TO_KEEP,
 }
 
-# Polling: output relays and the SD card are the only things the device does
-# not push. Relays change through this integration (which re-reads them right
-# away) or through the device's own event rules, so a minute is soon enough for
-# the rare outside change. The SD card fills slowly: it is read every fifth
-# poll. A camera with relays and a card thus gets 1.2 small requests a minute
-# (the target for cheap devices is at most 2, beside the input stream).
+# Polling: what the device does not push. Relays are pushed where the device
+# has an output (or port) monitor, and polled every minute where it has not,
+# or while that stream is down. The SD card fills slowly: it is read every
+# fifth poll. Every poll sends at least one request (availability). A camera
+# thus gets 1 to 1.2 small requests a minute (the target for cheap devices is
+# at most 2, beside the monitor stream).
 SCAN_INTERVAL_SECONDS: Final = 60
 STORAGE_POLL_EVERY: Final = 5
 
@@ -61,6 +75,22 @@ MAX_PULSE_MS: Final = 3_600_000
 MIN_PULSE_COUNT: Final = 1
 MAX_PULSE_COUNT: Final = 100
 
+# Event types of the inputs' event entities; "ring" is Home Assistant's
+# event type for doorbells.
+EVENT_TYPE_ACTIVATED: Final = "activated"
+EVENT_TYPE_DEACTIVATED: Final = "deactivated"
+EVENT_TYPE_RING: Final = "ring"
+
 EVENT_BACKUP_SAVED: Final = "cgi_camera_backup_saved"
 BACKUP_FOLDER: Final = "cgi_camera/backups"
 FIRMWARE_FOLDER: Final = "cgi_camera/firmware"
+
+SERVICE_RECORD_CLIP: Final = "record_clip"
+ATTR_DURATION: Final = "duration"
+ATTR_LOOKBACK: Final = "lookback"
+ATTR_FILENAME: Final = "filename"
+MIN_CLIP_SECONDS: Final = 1
+MAX_CLIP_SECONDS: Final = 600
+EVENT_CLIP_SAVED: Final = "cgi_camera_clip_saved"
+# Clips live in Home Assistant's local media folder, under this folder.
+CLIP_FOLDER: Final = "cgi_camera"

@@ -1,13 +1,13 @@
-"""One coordinator per device: polling, the input monitor stream, availability."""
+"""One coordinator per device: polling, the pushed I/O states, availability."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
 from collections.abc import Callable, Coroutine
-import contextlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 import logging
 import random
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -17,7 +17,6 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
-from homeassistant.util import dt as dt_util
 
 from .api import (
     CameraAuthenticationError,
@@ -26,7 +25,9 @@ from .api import (
     CameraError,
     CameraNotFoundError,
     DeviceInfo,
+    EventRule,
     IoEvent,
+    IoMonitor,
     IpFilter,
     PtzPosition,
     StorageDisk,
@@ -40,25 +41,28 @@ from .const import (
     SD_DISK_ID,
     STORAGE_POLL_EVERY,
 )
+from .push import MonitorChannel, OpenStream, PushState
 
 if TYPE_CHECKING:
     from .runtime import CgiCameraConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
-# A monitor stream that stayed up this long counts as healthy: the next
-# reconnect starts again at the first backoff step.
-HEALTHY_STREAM_SECONDS = 60.0
-
 # An optional part of the poll: the video signal of every source (VIDEO, video
 # servers), the IP filter's settings (IP_FILTER), the accounts per group
-# (USERS) or the position of one PTZ source (its number). A part is polled
-# only while an enabled entity shows it (CgiCameraCoordinator.async_want).
+# (USERS), the event rules (EVENT_RULES) or the position of one PTZ source
+# (its number). A part is polled only while an enabled entity shows it
+# (CgiCameraCoordinator.async_want).
 VIDEO: Final = "video"
 IP_FILTER: Final = "ip_filter"
 USERS: Final = "users"
-type Part = Literal["video", "ip_filter", "users"] | int
-_PART_NAMES = {IP_FILTER: "IP filter settings", USERS: "user accounts"}
+EVENT_RULES: Final = "event_rules"
+type Part = Literal["video", "ip_filter", "users", "event_rules"] | int
+_PART_NAMES = {
+    IP_FILTER: "IP filter settings",
+    USERS: "user accounts",
+    EVENT_RULES: "event rules",
+}
 
 # Reads of a part between polls (after a PTZ command) are at most this often,
 # as Home Assistant's own refresh requests.
@@ -151,6 +155,8 @@ class CgiCameraData:
     ip_filter: IpFilter | None = None
     # The device's accounts per group (pwdgrp.cgi?action=get).
     users: UserGroups | None = None
+    # The event rules (param.cgi?action=list&group=Event).
+    event_rules: tuple[EventRule, ...] | None = None
 
 
 def copy_part(source: CgiCameraData, target: CgiCameraData, part: Part) -> None:
@@ -159,26 +165,14 @@ def copy_part(source: CgiCameraData, target: CgiCameraData, part: Part) -> None:
         target.ip_filter = source.ip_filter
     elif part == USERS:
         target.users = source.users
+    elif part == EVENT_RULES:
+        target.event_rules = source.event_rules
     elif not isinstance(part, int):
         target.video = source.video
     elif (position := source.ptz_positions.get(part)) is None:
         target.ptz_positions.pop(part, None)
     else:
         target.ptz_positions[part] = position
-
-
-@dataclass(slots=True)
-class PushState:
-    """State of the input monitor stream, for entities and diagnostics."""
-
-    connected: bool = False
-    connected_since: datetime | None = None
-    reconnect_count: int = 0
-    attempt: int = 0
-    last_error: str | None = None
-    last_event: datetime | None = None
-    events: int = 0
-    auth_failed: bool = False
 
 
 class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
@@ -220,20 +214,14 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self.output_ports: tuple[int, ...] = tuple(range(1, caps.outputs + 1))
         # Inputs come only from the push stream and its resyncs.
         self.inputs: dict[int, bool] = {}
-        self.push = PushState()
         self._input_listeners: list[CALLBACK_TYPE] = []
-        # Per-port counter of pushed events: a resync answer never overwrites
-        # an event that arrived while the check request was in flight.
-        self._input_versions: dict[int, int] = dict.fromkeys(self.input_ports, 0)
-        self._events_since_poll = 0
-        self._stream_timeout: asyncio.Timeout | None = None
-        self._stream_generation = 0
-        # The stream whose inputs are being re-read, and whether to again.
-        self._resyncing: int | None = None
-        self._resync_again = False
-        self._kill_reason: str | None = None
-        self._stream_open = 0
-        self._wake = asyncio.Event()
+        self._input_event_listeners: dict[int, list[Callable[[bool], None]]] = {}
+        # The monitor streams (one, or one for inputs and one for relays).
+        self.channels = self._channels(caps.io_monitor)
+        # The state of the stream that carries the inputs (entities show it).
+        self.push = next(
+            (c.state for c in self.channels if c.carries_inputs), PushState()
+        )
         # Recording counts cost an extra request: only while an entity wants it.
         self.recordings_wanted = 0
         # Polls left before the SD card is read again (0: at the next poll).
@@ -272,7 +260,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         try:
             data = await self._async_poll()
         except CameraAuthenticationError as err:
-            self.push.auth_failed = True
+            for state in self._push_states():
+                state.auth_failed = True
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
             ) from err
@@ -283,21 +272,20 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self._events_since_poll = 0
-        if not self.push.connected and not self.push.auth_failed:
-            # The device answers again: skip the rest of the stream's backoff.
-            self._wake.set()
+        for channel in self.channels:
+            channel.async_poll_succeeded()
         return data
 
     async def _async_poll(self) -> CgiCameraData:
-        """Poll relays (one check request), the SD card when due, wanted parts.
+        """Poll relays unless pushed, the SD card when due, wanted parts.
 
         A poll that would send nothing sends one cheap request instead, so a
         device that stops answering goes unavailable whatever it has.
         """
         data = CgiCameraData()
         sent = False
-        if self.output_ports:
+        read_relays = bool(self.output_ports) and not self.relays_pushed
+        if read_relays:
             data.outputs = await self.client.io.output_states(self.output_ports)
             sent = True
         if self.device.capabilities.sd_card:
@@ -309,6 +297,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             sent = True
         if not sent:
             await self.client.system.ping()
+        if not read_relays and self.data is not None:
+            # Pushed: as they are now, with what arrived during this poll.
+            data.outputs = dict(self.data.outputs)
         for part in self._wanted.keys() - parts:
             copy_part(self.data, data, part)  # wanted meanwhile, read already
         return data
@@ -341,6 +332,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             return
         if part == USERS:
             data.users = await self.client.users.get()
+            return
+        if part == EVENT_RULES:
+            data.event_rules = await self.client.events.event_rules()
             return
         if not isinstance(part, int):
             data.video = await self.client.video.status(self.video_sources)
@@ -412,6 +406,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             return self.data.ip_filter is not None
         if part == USERS:
             return self.data.users is not None
+        if part == EVENT_RULES:
+            return self.data.event_rules is not None
         return bool(self.data.video)
 
     @callback
@@ -530,9 +526,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
     @callback
     def _async_poll_failed(self) -> None:
         """A poll failed: a stream without data since the last poll is dead."""
-        if self.push.connected and self._events_since_poll == 0:
-            self.async_kill_stream("no data and the device did not answer")
-        self._events_since_poll = 0
+        for channel in self.channels:
+            channel.async_poll_failed()
 
     @callback
     def async_set_outputs(self, outputs: dict[int, bool]) -> None:
@@ -542,6 +537,46 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
     # --------------------------------------------------------------- push side
 
+    def _channels(self, monitor: IoMonitor) -> list[MonitorChannel]:
+        """The monitor connections this device needs (see ``IoMonitor``)."""
+        io = self.client.io
+        inputs, outputs = self.input_ports, self.output_ports
+        # (name, how to open it, carries inputs, carries relays)
+        specs: list[tuple[str, OpenStream, bool, bool]] = []
+        if monitor.port_layout is not None and inputs and outputs:
+            specs.append(
+                (
+                    "I/O monitor",
+                    partial(io.monitor_ports, monitor.port_layout),
+                    True,
+                    True,
+                )
+            )
+        else:
+            if inputs:
+                specs.append(
+                    ("input monitor", partial(io.monitor_inputs, inputs), True, False)
+                )
+            if outputs and monitor.outputs_pushed:
+                specs.append(
+                    ("relay monitor", partial(io.monitor_outputs, outputs), False, True)
+                )
+        return [
+            MonitorChannel(self, name, opener, inputs=carries_inputs, outputs=relays)
+            for name, opener, carries_inputs, relays in specs
+        ]
+
+    @property
+    def relays_pushed(self) -> bool:
+        """Return whether a live, resynced stream carries the relays.
+
+        Then the poll does not read them; while it is down it does.
+        """
+        return any(
+            channel.carries_outputs and channel.state.connected
+            for channel in self.channels
+        )
+
     @callback
     def async_add_input_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Listen for input changes and stream availability."""
@@ -550,6 +585,24 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         @callback
         def remove() -> None:
             self._input_listeners.remove(update)
+
+        return remove
+
+    @callback
+    def async_add_input_event_listener(
+        self, port: int, handle: Callable[[bool], None]
+    ) -> CALLBACK_TYPE:
+        """Hear of every change of input ``port`` the stream saw happen.
+
+        Only changes pushed while the stream is resynced: not the states a
+        resync or a stream's first report correct (they were not seen).
+        """
+        listeners = self._input_event_listeners.setdefault(port, [])
+        listeners.append(handle)
+
+        @callback
+        def remove() -> None:
+            listeners.remove(handle)
 
         return remove
 
@@ -565,200 +618,83 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
 
     @callback
     def async_start_push(self) -> None:
-        """Start the input monitor task; it belongs to the entry."""
-        if not self.input_ports:
-            return
-        self.config_entry.async_create_background_task(
-            self.hass,
-            self._async_push_loop(),
-            f"{DOMAIN} {self.identity} input monitor",
-        )
+        """Start the monitor tasks; they belong to the entry."""
+        for channel in self.channels:
+            channel.async_start()
 
     @callback
-    def async_kill_stream(self, reason: str) -> None:
-        """End the current monitor stream; the push loop reconnects."""
-        if self._stream_timeout is not None:
-            self._kill_reason = reason
-            self._stream_timeout.reschedule(asyncio.get_running_loop().time())
+    def async_pushed(self, event: IoEvent, *, seen: bool) -> None:
+        """Take a state a monitor stream reported.
 
-    async def _async_push_loop(self) -> None:
-        """Hold the monitor stream open; reconnect with backoff."""
-        while not self._push_stopped():
-            delay = self.backoff(self.push.attempt)
-            if delay > 0:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(delay):
-                        await self._wake.wait()
-                if self._push_stopped():
-                    return  # A poll got a 401 meanwhile: wait for reauth.
-            self.push.attempt += 1
-            try:
-                await self._async_run_stream()
-            except CameraAuthenticationError:
-                self._async_auth_failed()
-                self._async_stream_lost("authentication failed")
-            except TimeoutError:
-                self._async_stream_lost(self._kill_reason or "timeout")
-            except CameraError as err:
-                self._async_stream_lost(str(err) or type(err).__name__)
-            except Exception as err:
-                _LOGGER.exception("Unexpected error in the input monitor")
-                self._async_stream_lost(repr(err))
-            else:
-                self._async_stream_lost("stream ended")
-
-    def _push_stopped(self) -> bool:
-        """Return whether the push task must stop (401: waiting for reauth)."""
-        return self.push.auth_failed
-
-    async def _async_run_stream(self) -> None:
-        """Consume one monitor connection until it ends."""
-        loop = asyncio.get_running_loop()
-        self._stream_generation += 1
-        self._kill_reason = None
-        generation = self._stream_generation
-        opened_at: float | None = None
-
-        @callback
-        def on_connect() -> None:
-            nonlocal opened_at
-            opened_at = loop.time()
-            self._stream_open = generation
-            self._async_start_resync(generation)
-
-        @callback
-        def on_unreadable() -> None:
-            # A garbled part may have carried a change: read the inputs again.
-            self._async_start_resync(generation)
-
-        stream = self.client.io.monitor_inputs(
-            self.input_ports, on_connect=on_connect, on_unreadable=on_unreadable
-        )
-        try:
-            async with asyncio.timeout(None) as self._stream_timeout:
-                async for event in stream:
-                    self._async_handle_event(event)
-        finally:
-            self._stream_timeout = None
-            self._stream_open = 0
-            await stream.aclose()
-            if opened_at is not None and (
-                loop.time() - opened_at >= HEALTHY_STREAM_SECONDS
-            ):
-                # A healthy stream: the first reconnect is immediate.
-                self.push.attempt = 0
+        ``seen``: the stream is resynced, so a change from the known state
+        happened while it watched (an input's event entity fires).
+        """
+        if event.output:
+            self._async_pushed_output(event)
+            return
+        if event.port not in self.input_ports or self.inputs.get(event.port) is (
+            event.active
+        ):
+            return
+        self.inputs[event.port] = event.active
+        if not seen:
+            return
+        self._async_notify_inputs()
+        for handle in list(self._input_event_listeners.get(event.port, ())):
+            handle(event.active)
 
     @callback
-    def _async_start_resync(self, generation: int) -> None:
-        """Re-read the inputs; one request at a time per stream.
-
-        A resync asked for while one runs (garbled parts in a row) is done
-        once more after it, not in parallel.
-        """
-        if self._resyncing == generation:
-            self._resync_again = True
+    def _async_pushed_output(self, event: IoEvent) -> None:
+        """A relay switched (by a rule on the device, another client or us)."""
+        data = self.data
+        if event.port not in self.output_ports or data.outputs.get(event.port) is (
+            event.active
+        ):
             return
-        self._resyncing = generation
-        # Eager task: it snapshots the event counters before any await.
-        self.config_entry.async_create_background_task(
-            self.hass,
-            self._async_resync(generation),
-            f"{DOMAIN} {self.identity} input resync",
-        )
+        self._async_show_outputs({event.port: event.active})
 
-    async def _async_resync(self, generation: int) -> None:
-        """Re-read every input with one request after a (re)connect.
-
-        Also after a garbled part, whose change would otherwise be lost.
-        """
-        try:
-            while await self._async_resync_once(generation) and self._resync_again:
-                self._resync_again = False
-        finally:
-            self._resyncing = None
-            self._resync_again = False
-
-    async def _async_resync_once(self, generation: int) -> bool:
-        """One resync; whether the stream it was for is still the one open."""
-        versions = dict(self._input_versions)
-        try:
-            states = await self.client.io.input_states(self.input_ports)
-        except CameraAuthenticationError:
-            self._async_auth_failed()
-            self._async_kill_stream_of(generation, "authentication failed")
-            return False
-        except CameraError as err:
-            _LOGGER.debug("Input resync of %s failed: %s", self.identity, err)
-            self._async_kill_stream_of(generation, f"input resync failed: {err}")
-            return False
-        if self._stream_open != generation:
-            return False  # That stream is gone already; the next one resyncs.
-        for port, active in states.items():
-            if self._input_versions.get(port) == versions.get(port):
-                self.inputs[port] = active
-        if not self.push.connected:
-            self.push.connected = True
-            self.push.connected_since = dt_util.utcnow()
-            _LOGGER.debug("Input monitor of %s connected and resynced", self.identity)
+    @callback
+    def async_resynced(self, inputs: dict[int, bool], outputs: dict[int, bool]) -> None:
+        """States read after a (re)connect: correct them, fire no events."""
+        self.inputs.update(inputs)
+        if outputs:
+            self._async_show_outputs(outputs)
         self._async_notify_inputs()
         if not self.last_update_success:
             # The device is back: refresh polled entities now, not at the next poll.
-            self._async_request_refresh()
-        return True
+            self.async_request_refresh_soon()
 
     @callback
-    def _async_kill_stream_of(self, generation: int, reason: str) -> None:
-        """End the stream ``generation``, not a newer one that replaced it."""
-        if self._stream_open == generation:
-            self.async_kill_stream(reason)
+    def _async_show_outputs(self, outputs: dict[int, bool]) -> None:
+        """Show relay states without moving the next poll (it is not a poll)."""
+        self.data = replace(self.data, outputs={**self.data.outputs, **outputs})
+        self.async_update_listeners()
 
     @callback
-    def _async_auth_failed(self) -> None:
+    def async_channel_changed(self) -> None:
+        """A stream connected or was lost: input entities show it."""
+        self._async_notify_inputs()
+
+    @callback
+    def async_auth_failed(self) -> None:
         """Stop talking to the device and ask the user for new credentials."""
-        if not self.push.auth_failed:
-            self.push.auth_failed = True
-            _LOGGER.debug("Device %s answered 401: starting reauth", self.identity)
-            self.config_entry.async_start_reauth(self.hass)
+        if self.push.auth_failed:
+            return
+        for state in self._push_states():
+            state.auth_failed = True
+        _LOGGER.debug("Device %s answered 401: starting reauth", self.identity)
+        self.config_entry.async_start_reauth(self.hass)
+
+    def _push_states(self) -> list[PushState]:
+        states = [channel.state for channel in self.channels]
+        return states if self.push in states else [self.push, *states]
 
     @callback
-    def _async_request_refresh(self) -> None:
+    def async_request_refresh_soon(self) -> None:
+        """Ask for a (debounced) poll in a task of the entry."""
         self.config_entry.async_create_task(
             self.hass, self.async_request_refresh(), f"{DOMAIN} {self.identity} refresh"
         )
-
-    @callback
-    def _async_handle_event(self, event: IoEvent) -> None:
-        self.push.events += 1
-        self._events_since_poll += 1
-        self.push.last_event = dt_util.utcnow()
-        if event.port not in self._input_versions:
-            return
-        self._input_versions[event.port] += 1
-        if self.inputs.get(event.port) is event.active:
-            return
-        self.inputs[event.port] = event.active
-        if self.push.connected:
-            self._async_notify_inputs()
-
-    @callback
-    def _async_stream_lost(self, reason: str) -> None:
-        self.push.last_error = reason
-        if not self.push.connected:
-            _LOGGER.debug(
-                "Input monitor of %s not connected: %s", self.identity, reason
-            )
-            self._async_notify_inputs()
-            return
-        _LOGGER.debug("Input monitor of %s lost: %s", self.identity, reason)
-        self.push.connected = False
-        self.push.connected_since = None
-        self.push.reconnect_count += 1
-        self._async_notify_inputs()
-        if not self.push.auth_failed:
-            # One poll tells whether the whole device is away (entities go
-            # unavailable and the coordinator logs it once) or only the stream.
-            self._async_request_refresh()
 
     def diagnostics(self) -> dict[str, Any]:
         """Return the coordinator's and the push task's state."""
@@ -772,15 +708,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             else None,
             "inputs": dict(self.inputs),
             "io": self.client.io.report,
-            "push": {
-                "connected": self.push.connected,
-                "connected_since": self.push.connected_since.isoformat()
-                if self.push.connected_since
-                else None,
-                "reconnect_count": self.push.reconnect_count,
-                "attempt": self.push.attempt,
-                "last_error": self.push.last_error,
-                "events": self.push.events,
-                "auth_failed": self.push.auth_failed,
-            },
+            "io_monitor": self.device.capabilities.io_monitor.description,
+            "relays_pushed": self.relays_pushed,
+            "push": self.push.diagnostics(),
+            "monitors": [channel.diagnostics() for channel in self.channels],
         }

@@ -12,7 +12,7 @@ Automations and scripts run without a user, and may call them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 import logging
 import os
@@ -500,7 +500,7 @@ type DeviceRunner = Callable[
 ]
 
 
-def _schema(fields: VolDictType) -> ActionSchema:
+def device_action_schema(fields: VolDictType) -> ActionSchema:
     """The registered schema: the required config entry and ``fields``."""
     return ActionSchema({vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string, **fields})
 
@@ -519,20 +519,20 @@ class DeviceService:
 SERVICES: tuple[DeviceService, ...] = (
     DeviceService(
         "set_parameters",
-        _schema({vol.Required(ATTR_PARAMETERS): PARAMETER_VALUES}),
+        device_action_schema({vol.Required(ATTR_PARAMETERS): PARAMETER_VALUES}),
         _set_parameters,
         "set_parameters_failed",
     ),
     DeviceService(
         "get_parameters",
-        _schema({vol.Optional(ATTR_PARAMETERS): PARAMETER_NAMES}),
+        device_action_schema({vol.Optional(ATTR_PARAMETERS): PARAMETER_NAMES}),
         _get_parameters,
         "get_parameters_failed",
         SupportsResponse.ONLY,
     ),
     DeviceService(
         "get_system_log",
-        _schema(
+        device_action_schema(
             {vol.Optional(ATTR_LINES): vol.All(integer, in_range(1, MAX_LOG_LINES))}
         ),
         _get_system_log,
@@ -541,26 +541,26 @@ SERVICES: tuple[DeviceService, ...] = (
     ),
     DeviceService(
         "ip_filter_list",
-        _schema({}),
+        device_action_schema({}),
         _ip_filter_list,
         "ip_filter_failed",
         SupportsResponse.ONLY,
     ),
     DeviceService(
         "ip_filter_add",
-        _schema({vol.Required(ATTR_ADDRESSES): filter_addresses}),
+        device_action_schema({vol.Required(ATTR_ADDRESSES): filter_addresses}),
         _ip_filter_add,
         "ip_filter_failed",
     ),
     DeviceService(
         "ip_filter_remove",
-        _schema({vol.Required(ATTR_ADDRESSES): filter_addresses}),
+        device_action_schema({vol.Required(ATTR_ADDRESSES): filter_addresses}),
         _ip_filter_remove,
         "ip_filter_failed",
     ),
     DeviceService(
         "rotate_password",
-        _schema(
+        device_action_schema(
             {
                 vol.Optional(ATTR_PASSWORD): _new_password,
                 vol.Optional(ATTR_RETURN_PASSWORD, default=False): cv.boolean,
@@ -572,7 +572,7 @@ SERVICES: tuple[DeviceService, ...] = (
     ),
     DeviceService(
         "set_osd_text",
-        _schema(
+        device_action_schema(
             {
                 vol.Optional(ATTR_TEXT): _osd_text,
                 vol.Optional(ATTR_TEXT_ENABLED): cv.boolean,
@@ -584,22 +584,30 @@ SERVICES: tuple[DeviceService, ...] = (
         _set_osd_text,
         "set_osd_failed",
     ),
-    DeviceService("sync_time", _schema({}), _sync_time, "sync_time_failed"),
     DeviceService(
-        "storage_mount", _schema(DISK_FIELD), _storage_mount, "storage_failed"
+        "sync_time", device_action_schema({}), _sync_time, "sync_time_failed"
     ),
     DeviceService(
-        "storage_unmount", _schema(DISK_FIELD), _storage_unmount, "storage_failed"
+        "storage_mount",
+        device_action_schema(DISK_FIELD),
+        _storage_mount,
+        "storage_failed",
+    ),
+    DeviceService(
+        "storage_unmount",
+        device_action_schema(DISK_FIELD),
+        _storage_unmount,
+        "storage_failed",
     ),
     DeviceService(
         "storage_format",
-        _schema({**DISK_FIELD, **CONFIRM_FIELD}),
+        device_action_schema({**DISK_FIELD, **CONFIRM_FIELD}),
         _storage_format,
         "storage_failed",
     ),
     DeviceService(
         "storage_remove_recording",
-        _schema(
+        device_action_schema(
             {
                 vol.Required(ATTR_RECORDING_ID): vol.All(
                     text, vol.Match(_RECORDING_ID, msg="not a valid recording id")
@@ -612,13 +620,13 @@ SERVICES: tuple[DeviceService, ...] = (
     ),
     DeviceService(
         "restore_backup",
-        _schema({vol.Required(ATTR_FILE): text}),
+        device_action_schema({vol.Required(ATTR_FILE): text}),
         _restore_backup,
         "restore_failed",
     ),
     DeviceService(
         "upgrade_firmware",
-        _schema(
+        device_action_schema(
             {
                 vol.Required(ATTR_FILE): text,
                 vol.Optional(ATTR_TYPE, default="normal"): vol.In(
@@ -632,7 +640,7 @@ SERVICES: tuple[DeviceService, ...] = (
     ),
     DeviceService(
         "factory_default",
-        _schema(
+        device_action_schema(
             {
                 vol.Optional(ATTR_MODE, default="soft"): vol.In(["soft", "hard"]),
                 **CONFIRM_FIELD,
@@ -664,7 +672,15 @@ def _make_handler(
 @callback
 def async_setup_device_services(hass: HomeAssistant) -> None:
     """Register the device actions (from async_setup), admin-only."""
-    for service in SERVICES:
+    async_register_device_services(hass, SERVICES)
+
+
+@callback
+def async_register_device_services(
+    hass: HomeAssistant, services: Iterable[DeviceService]
+) -> None:
+    """Register ``services`` admin-only; each runs on one loaded config entry."""
+    for service in services:
         async_register_admin_service(
             hass,
             DOMAIN,

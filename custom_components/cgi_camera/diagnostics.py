@@ -71,6 +71,10 @@ async def async_get_config_entry_diagnostics(
             else None,
         },
         "system_log": log,
+        # Viewers, recordings and lookback memory (frames, bytes, cap) per source.
+        "live_streams": runtime.live_streams.diagnostics()
+        if runtime.live_streams
+        else None,
     }
     # Free texts (error texts, names) may hold an address or a host name too.
     return cast("dict[str, Any]", redactor.data(result))

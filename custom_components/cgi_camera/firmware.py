@@ -17,7 +17,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
@@ -104,10 +104,19 @@ def _async_raise_issue(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> None
     def check() -> None:
         if coordinator.last_update_success:
             ir.async_delete_issue(hass, DOMAIN, issue_id(entry))
-            remove()
+            stop()
 
-    remove = coordinator.async_add_listener(check)
-    entry.async_on_unload(remove)
+    remove: CALLBACK_TYPE | None = coordinator.async_add_listener(check)
+
+    @callback
+    def stop() -> None:
+        # Once: when the device is back, or when the entry unloads before.
+        nonlocal remove
+        if remove is not None:
+            remove()
+            remove = None
+
+    entry.async_on_unload(stop)
 
 
 async def async_upgrade_firmware(

@@ -15,7 +15,12 @@ source (``1``..``4`` or ``"quad"``) has one :class:`SourceStream`:
   takes only camera and resolution), and is read for every frame; a changed
   resolution option reconnects the upstream without dropping the viewers;
 * an error, a closed stream (device restart) or the unload of the entry ends
-  the run: its viewers' responses end, and the next viewer opens a new one.
+  the run: its viewers' responses end, and the next viewer opens a new one;
+* a source with a lookback option has one more viewer that never leaves: it
+  keeps the connection open and the last seconds of frames in a
+  :class:`~.lookback.FrameRing` (clips that start in the past), and reopens
+  the connection :data:`LOOKBACK_RETRY_SECONDS` after it ended;
+* a recording (:mod:`.recorder`) is one more viewer too.
 """
 
 from __future__ import annotations
@@ -33,11 +38,14 @@ from homeassistant.helpers.event import async_call_later
 from .api import CameraBusyError, CameraClient, CameraError, transport_details
 from .const import (
     CONF_FRAME_RATE,
+    CONF_LOOKBACK_PREFIX,
     CONF_STREAM_RESOLUTION,
     DEFAULT_FRAME_RATE,
+    DEFAULT_LOOKBACK_SECONDS,
     DOMAIN,
     RESOLUTION_DEVICE_DEFAULT,
 )
+from .lookback import FrameRing
 
 if TYPE_CHECKING:
     from .runtime import CgiCameraConfigEntry
@@ -46,6 +54,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # How long the device connection outlives its last viewer.
 LINGER_SECONDS = 5.0
+# How long a lookback waits before it reopens a connection that ended.
+LOOKBACK_RETRY_SECONDS = 10.0
 
 type Source = int | str
 """A video source: 1..4, or "quad"."""
@@ -82,6 +92,7 @@ class _Run:
 
     def __init__(self) -> None:
         self.frame: bytes | None = None  # newest frame sent to viewers
+        self.frame_arrived = 0.0  # its arrival (loop time)
         self.latest: bytes | None = None  # newest frame received (snapshots)
         self.seq = 0
         self.done = False
@@ -89,9 +100,10 @@ class _Run:
         self.task: asyncio.Task[None] | None = None
         self._event = asyncio.Event()
 
-    def publish(self, frame: bytes) -> None:
-        """Make ``frame`` the newest and wake every waiting viewer."""
+    def publish(self, frame: bytes, arrived: float) -> None:
+        """Make ``frame`` (arrived at loop time ``arrived``) newest; wake viewers."""
         self.frame = frame
+        self.frame_arrived = arrived
         self.seq += 1
         event, self._event = self._event, asyncio.Event()
         event.set()
@@ -125,11 +137,17 @@ class LiveViewer:
         """Follow ``run`` from its current frame on."""
         self._run = run
         self._seq = 0
+        self.arrived = 0.0
 
     @property
     def seq(self) -> int:
         """Return the number of the last frame handed out (0: none yet)."""
         return self._seq
+
+    @property
+    def error(self) -> CameraError | None:
+        """Return the error that ended the stream, if one did."""
+        return self._run.error
 
     async def next_frame(self) -> bytes | None:
         """Return the next frame to send, ``None`` when the stream ended.
@@ -143,6 +161,7 @@ class LiveViewer:
                 raise self._run.error
             return None
         frame, self._seq = got
+        self.arrived = self._run.frame_arrived
         return frame
 
 
@@ -157,6 +176,9 @@ class SourceStream:
         self.run: _Run | None = None
         self._cancel_linger: CALLBACK_TYPE | None = None
         self._listeners: list[CALLBACK_TYPE] = []
+        # The last seconds of frames, while a lookback option keeps them.
+        self.lookback: FrameRing | None = None
+        self._cancel_keeper_retry: CALLBACK_TYPE | None = None
 
     @property
     def is_open(self) -> bool:
@@ -224,9 +246,41 @@ class SourceStream:
             self._cancel_linger = None
 
     @callback
+    def async_keep_lookback(self, seconds: float) -> None:
+        """Keep the connection open and its last ``seconds`` of frames."""
+        self.lookback = FrameRing(seconds)
+        self._async_start_keeper()
+
+    @callback
+    def _async_start_keeper(self, _now: datetime | None = None) -> None:
+        self._cancel_keeper_retry = None
+        if not self._hub.shut_down:
+            self._hub.async_create_task(
+                self._async_keep(), f"{DOMAIN} lookback {self.source}"
+            )
+
+    async def _async_keep(self) -> None:
+        """Be the viewer that fills the lookback; retry once the stream ended."""
+        ring = self.lookback
+        assert ring is not None
+        try:
+            async with self._hub.async_view(self.source) as viewer:
+                while (frame := await viewer.next_frame()) is not None:
+                    ring.push(viewer.arrived, frame)
+        except CameraError as err:
+            _LOGGER.debug("Lookback of source %s unavailable: %s", self.source, err)
+        if not self._hub.shut_down:
+            self._cancel_keeper_retry = async_call_later(
+                self._hub.hass, LOOKBACK_RETRY_SECONDS, self._async_start_keeper
+            )
+
+    @callback
     def async_stop(self, error: CameraError | None = None) -> None:
         """End the current run (its viewers' responses end) and close it."""
         self._async_cancel_linger()
+        if self._hub.shut_down and self._cancel_keeper_retry is not None:
+            self._cancel_keeper_retry()
+            self._cancel_keeper_retry = None
         run = self.run
         if run is None or run.done:
             return
@@ -256,8 +310,8 @@ class SourceStream:
                 try:
                     async for frame in frames:
                         run.latest = frame
-                        if pacer.due(loop.time(), hub.frame_rate):
-                            run.publish(frame)
+                        if pacer.due(now := loop.time(), hub.frame_rate):
+                            run.publish(frame, now)
                         if hub.stream_resolution != resolution:
                             break  # the option changed: reconnect, keep viewers
                     else:
@@ -302,7 +356,9 @@ class LiveStreamHub:
         self.sources = sources
         self.max_viewers = max_viewers
         self.streams: dict[Source, SourceStream] = {}
-        self._shut_down = False
+        self.shut_down = False
+        # Clip recordings under way (recorder.py); the unload waits for them.
+        self.recordings: set[asyncio.Future[None]] = set()
 
     @property
     def options(self) -> Mapping[str, Any]:
@@ -319,6 +375,18 @@ class LiveStreamHub:
     def frame_rate(self) -> float:
         """Return the frame rate sent to viewers."""
         return max(1.0, float(self.options.get(CONF_FRAME_RATE, DEFAULT_FRAME_RATE)))
+
+    def lookback_seconds(self, source: Source) -> int:
+        """Return the lookback option of ``source`` (0: off)."""
+        key = f"{CONF_LOOKBACK_PREFIX}{source}"
+        return int(self.options.get(key, DEFAULT_LOOKBACK_SECONDS))
+
+    @callback
+    def async_start_lookback(self) -> None:
+        """Start keeping the last seconds of every source that has the option."""
+        for source in range(1, self.sources + 1):
+            if seconds := self.lookback_seconds(source):
+                self.stream(source).async_keep_lookback(seconds)
 
     def api_camera(self, source: Source) -> Source | None:
         """Return the ``camera`` argument: none on a single-source camera."""
@@ -343,7 +411,7 @@ class LiveStreamHub:
     @callback
     def async_check_capacity(self) -> None:
         """Refuse to open more device connections than MaxViewers allows."""
-        if self._shut_down:
+        if self.shut_down:
             raise CameraError("the config entry is unloading")
         if self.max_viewers and self.open_connections >= self.max_viewers:
             raise CameraBusyError(
@@ -372,11 +440,15 @@ class LiveStreamHub:
             "max_viewers": self.max_viewers,
             "stream_resolution": self.stream_resolution,
             "frame_rate": self.frame_rate,
+            "recordings": len(self.recordings),
             "streams": {
                 str(source): {
                     "open": stream.is_open,
                     "viewers": stream.viewers,
                     "frames_sent": stream.run.seq if stream.run else 0,
+                    "lookback": stream.lookback.diagnostics()
+                    if stream.lookback
+                    else None,
                 }
                 for source, stream in self.streams.items()
             },
@@ -385,9 +457,14 @@ class LiveStreamHub:
     @callback
     def async_shutdown(self) -> None:
         """Close every stream now (unload); viewers' responses end."""
-        self._shut_down = True
+        self.shut_down = True
         for stream in self.streams.values():
             stream.async_stop()
+
+    async def async_wait_recordings(self) -> None:
+        """Wait until every recording has finished its file (unload)."""
+        if self.recordings:
+            await asyncio.wait(self.recordings)
 
 
 def async_get_hub(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> LiveStreamHub:
@@ -401,5 +478,8 @@ def async_get_hub(hass: HomeAssistant, entry: CgiCameraConfigEntry) -> LiveStrea
             sources=data.device.capabilities.sources,
             max_viewers=data.device.max_viewers,
         )
+        # Unload callbacks run last-in first-out: the streams close first,
+        # which ends the recordings, then the unload waits for their files.
+        entry.async_on_unload(hub.async_wait_recordings)
         entry.async_on_unload(hub.async_shutdown)
     return hub

@@ -1,4 +1,4 @@
-"""Output relays and the IP filter."""
+"""Output relays, the IP filter and the device's event rules."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .const import (
 from .coordinator import CgiCameraCoordinator
 from .entity import CgiCameraEntity
 from .errors import device_error
+from .event_rules import async_setup_event_rules
 from .ip_filter import IpFilterSwitch
 
 if TYPE_CHECKING:
@@ -43,13 +44,14 @@ async def async_setup_entry(
     entry: CgiCameraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add one switch per output relay, and the IP filter's switch."""
+    """Add one switch per output relay, the IP filter's, one per event rule."""
     coordinator = entry.runtime_data.coordinator
     switches: list[SwitchEntity] = [
         CgiCameraOutputSwitch(coordinator, port) for port in coordinator.output_ports
     ]
     switches.append(IpFilterSwitch(coordinator))
     async_add_entities(switches)
+    async_setup_event_rules(hass, entry, async_add_entities)
 
 
 class CgiCameraOutputSwitch(CgiCameraEntity, SwitchEntity):

@@ -82,6 +82,27 @@ async def burst(request: web.Request) -> web.Response:
     )
 
 
+async def pulse(request: web.Request) -> web.Response:
+    """POST /_sim/input/<n>/pulse?count=N&ms=20&gap=20 (answers at once).
+
+    N presses, each active ``ms`` then inactive ``gap`` milliseconds, run by
+    the simulator; ``seconds`` in the answer is how long they take.
+    """
+    sim = sim_of(request)
+    try:
+        port = int(request.match_info["port"])
+        count = _int(request, "count", 1)
+        active_ms = float(request.query.get("ms", "20"))
+        inactive_ms = float(request.query.get("gap", "20"))
+        if count < 0 or active_ms < 0 or inactive_ms < 0:
+            return _error("count, ms and gap must not be negative")
+        sim.pulse_input(port, count, active_ms, inactive_ms)
+    except ValueError as err:
+        return _error(str(err))
+    seconds = count * (active_ms + inactive_ms) / 1000
+    return _json({"ok": True, "port": port, "pulses": count, "seconds": seconds})
+
+
 async def set_output(request: web.Request) -> web.Response:
     """POST /_sim/output/<n>?state=1|0."""
     sim = sim_of(request)
@@ -133,6 +154,12 @@ async def fault(request: web.Request) -> web.Response:  # noqa: PLR0912
                 _int(request, "count", 1),
                 _int(request, "code", 302),
             )
+        elif name == "transmit_refuse":
+            faults.refuse_transmit(
+                _int(request, "code", 503), _int(request, "count", 1)
+            )
+        elif name == "transmit_cut":
+            faults.cut_transmit(_int(request, "after", 0))
         elif name == "cut":
             return _json(
                 {"ok": True, "streams": faults.cut_streams(request.query.get("kind"))}
@@ -204,6 +231,23 @@ async def video(request: web.Request) -> web.Response:
     return _json({"ok": True, "source": source})
 
 
+async def transmit_body(request: web.Request) -> web.Response:
+    """GET /_sim/audio/transmits/<n>/body: the body transmit n received (0 first).
+
+    Its kept start (``MAX_RECORDED_BYTES``), with the request's content
+    type; ``/_sim/state`` shows every transmit's headers and timing.
+    """
+    transmits = sim_of(request).audio_transmits
+    index = int(request.match_info["index"])
+    if index >= len(transmits):
+        return _error(f"no transmit {index} (there are {len(transmits)})")
+    record = transmits[index]
+    return web.Response(
+        body=bytes(record.body),
+        content_type=record.content_type or "application/octet-stream",
+    )
+
+
 def routes() -> list[web.RouteDef]:
     """Routes of the control API."""
     return [
@@ -212,6 +256,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/_sim/counters/reset", reset_counters),
         web.post(r"/_sim/input/{port:\d+}", set_input),
         web.post(r"/_sim/input/{port:\d+}/burst", burst),
+        web.post(r"/_sim/input/{port:\d+}/pulse", pulse),
         web.post(r"/_sim/output/{port:\d+}", set_output),
         web.post("/_sim/reboot", reboot),
         web.post("/_sim/fault/{name}", fault),
@@ -219,4 +264,5 @@ def routes() -> list[web.RouteDef]:
         web.post("/_sim/sd", sd),
         web.post("/_sim/clock", clock),
         web.post(r"/_sim/video/{source:\d+}", video),
+        web.get(r"/_sim/audio/transmits/{index:\d+}/body", transmit_body),
     ]

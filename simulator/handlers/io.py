@@ -63,6 +63,13 @@ def _level(sim: Simulator, kind: PortKind, port: int) -> bool:
     return active if sim.state.setting(key, "closed") == "closed" else not active
 
 
+def _has_monitor(sim: Simulator, scope: Scope) -> bool:
+    """Whether ``io/<scope>.cgi`` streams ``monitor=`` (config flags)."""
+    if scope == "output":
+        return sim.config.output_monitor
+    return scope == "input" or sim.config.port_monitor
+
+
 async def io_cgi(  # noqa: PLR0911 - one answer per spec case
     request: web.Request, scope: Scope
 ) -> web.StreamResponse:
@@ -78,6 +85,8 @@ async def io_cgi(  # noqa: PLR0911 - one answer per spec case
             except ValueError as err:
                 return failed(str(err))
             if name == "monitor":
+                if not _has_monitor(sim, scope):
+                    return failed(f"monitor is not supported by io/{scope}.cgi")
                 return await _monitor(request, sim, scope, ports)
             return text(_check(sim, scope, name, ports))
     actions = args.getall("action", [])

@@ -23,6 +23,22 @@ MJPEG_TYPE = "multipart/x-mixed-replace;boundary=myboundary"
 SPEC_LITERAL_TYPE = "multipart/x-mixed-replace; boundary=--myboundary"
 
 
+def numbered(data: bytes, number: int) -> bytes:
+    """Return the JPEG ``data`` with a comment segment ``frame=<number>`` after SOI."""
+    comment = f"frame={number}".encode()
+    segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+    return data[:2] + segment + data[2:]
+
+
+def frame_number(data: bytes) -> int | None:
+    """Return the number :func:`numbered` put in a JPEG, if it has one."""
+    if data[2:4] != b"\xff\xfe":
+        return None
+    length = int.from_bytes(data[4:6], "big")
+    comment = data[6 : 4 + length].decode(errors="replace")
+    return int(comment[6:]) if comment.startswith("frame=") else None
+
+
 def _size(name: str) -> tuple[int, int]:
     return RESOLUTIONS.get(name) or EXTRA_RESOLUTIONS[name]
 
@@ -201,6 +217,8 @@ async def _mjpeg(request: web.Request, camera_arg: str | None) -> web.StreamResp
         with contextlib.suppress(ConnectionResetError):
             while True:
                 data = await frame(sim, camera, size, quality)
+                if sim.config.frame_counter:
+                    data = numbered(data, round(loop.time() * sim.config.fps))
                 head = (
                     b"Content-Type: image/jpeg\r\n\r\n"
                     if spec_literal

@@ -212,11 +212,18 @@ async def test_add_and_remove_groups(
 async def test_device_info_in_one_request(
     client: CameraClient, simulator: Simulator
 ) -> None:
-    """One param.cgi request (after the auth handshake) gives everything."""
+    """One param.cgi request (after the auth handshake) gives everything.
+
+    Everything but the speaker and how the I/O is pushed: the spec names no
+    parameter for them, so one empty audio/transmit.cgi, and io/port.cgi's
+    checkdirection and monitor (opened and closed), find them.
+    """
     await client.params.list(["Brand.Brand"])
     before = simulator.counters.total_requests
     info = await client.get_device_info()
-    assert simulator.counters.total_requests == before + 1
+    assert simulator.counters.total_requests == before + 4
+    assert simulator.counters.requests["/audio/transmit.cgi"] == 1
+    assert simulator.counters.requests["/io/port.cgi"] == 2
     assert (info.brand, info.model, info.firmware) == ("CGI", "CGI-211", "4.40")
     assert info.serial == "00408C123456"
     assert info.mac == "00:40:8c:12:34:56"

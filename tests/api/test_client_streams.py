@@ -72,10 +72,11 @@ async def test_outputs_and_pulses(client: CameraClient, simulator: Simulator) ->
     assert not simulator.output_state(2)
     monitor = client.io.monitor_outputs([1])
     async with aclosing(monitor):
-        assert await anext(monitor) == IoEvent(1, False)
+        assert await anext(monitor) == IoEvent(1, False, output=True)
         await client.io.pulse_output(1, PulseSequence.pulses(20, 20, 2))
         events = [await anext(monitor) for _ in range(4)]
-    assert events == [IoEvent(1, True), IoEvent(1, False)] * 2
+    relay = [IoEvent(1, True, output=True), IoEvent(1, False, output=True)]
+    assert events == relay * 2
     await client.io.pulse_output(1, PulseSequence.parse("1:/"))
     assert simulator.output_state(1)
     with pytest.raises(CameraValueError):
@@ -162,14 +163,14 @@ async def test_monitor_corrupt_part(
         [1], on_unreadable=lambda: unreadable.append(None)
     )
     async with aclosing(stream) as monitor:
-        assert await anext(monitor) == (1, False)
+        assert await anext(monitor) == IoEvent(1, False)
         simulator.faults.corrupt_streams("io", "truncate")
         simulator.set_input(1, True)  # its part arrives cut: "IO"
         simulator.set_input(1, False)
         simulator.set_input(1, True)
-        assert await asyncio.wait_for(anext(monitor), 10) == (1, False)
+        assert await asyncio.wait_for(anext(monitor), 10) == IoEvent(1, False)
         assert unreadable == [None]
-        assert await asyncio.wait_for(anext(monitor), 10) == (1, True)
+        assert await asyncio.wait_for(anext(monitor), 10) == IoEvent(1, True)
     assert "I/O monitor" in caplog.text
 
 

@@ -78,10 +78,12 @@ async def test_minimal_device_sets_up_with_every_capability(
         "audio": "parameter Audiod.HttpMessageType",
         "identity": "probe backup.cgi file name",
         "inputs": "probe /io/input.cgi?checkactive=1,2,...",
+        "io_monitor": "probe io/port.cgi?checkdirection=... and monitor=...",
         "outputs": "probe /io/output.cgi?checkactive=1,2,...",
         "ptz": "probe com/ptz.cgi?info=1&camera=N",
         "sd_card": "probe list.cgi?diskid=all",
         "sources": "probe imagesize.cgi?camera=N",
+        "speaker": "probe audio/transmit.cgi (empty body)",
     }
 
 
@@ -179,7 +181,12 @@ async def test_hints_save_requests(simulator: Simulator, client: CameraClient) -
     """With the full tree, the list request (and its 401 challenge) tells all."""
     simulator.counters.reset()
     info = await client.get_device_info()
-    assert set(simulator.counters.requests) == {"/param.cgi"}
+    # The spec names no speaker parameter: audio/transmit.cgi is probed; nor
+    # how a device pushes its relays: io/port.cgi is asked (checkdirection,
+    # and the monitor opened and closed).
+    probes = {"/audio/transmit.cgi": 1, "/io/port.cgi": 2}
+    assert set(simulator.counters.requests) - set(probes) == {"/param.cgi"}
+    assert {p: simulator.counters.requests[p] for p in probes} == probes
     assert info.discovery["inputs"] == "parameter Input.NbrOfInputs"
     assert info.discovery["identity"] == "parameter Network.eth0.MACAddress"
 

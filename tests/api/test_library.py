@@ -33,7 +33,7 @@ def test_the_library_under_test() -> None:
 
 
 async def test_client_has_one_attribute_per_group() -> None:
-    """The facade: nine API groups, no flat request methods."""
+    """The facade: eleven API groups, no flat request methods."""
     client = CameraClient(None, "camera.invalid", username="u", password="p")  # type: ignore[arg-type]
     names = [
         "params",
@@ -45,6 +45,8 @@ async def test_client_has_one_attribute_per_group() -> None:
         "users",
         "ip_filter",
         "audio",
+        "events",
+        "motion",
     ]
     for name in names:
         assert isinstance(getattr(client, name), groups.ApiGroup), name

@@ -21,6 +21,7 @@ from cgi_camera_api import (
     CameraError,
     CameraNotFoundError,
     CameraResponseError,
+    IoEvent,
 )
 from cgi_camera_api.transport import translate_error
 
@@ -236,7 +237,9 @@ async def test_streams_from_an_odd_device(
         b"--io\r\n\r\nIO1:H\r\n--io--\r\n",
         **{"Content-Type": "multipart/x-mixed-replace; boundary=io"},
     )
-    assert [event async for event in client.io.monitor_inputs([1])] == [(1, True)]
+    assert [event async for event in client.io.monitor_inputs([1])] == [
+        IoEvent(1, True)
+    ]
     routes["/backup.cgi"] = reply(b"tar", **{"Content-Type": "application/x-tar"})
     async with client.system.backup() as download:
         assert [chunk async for chunk in download] == [b"tar"]

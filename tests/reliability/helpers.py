@@ -69,7 +69,7 @@ class LogCheck:
 
 
 # Background tasks that live as long as the entry (never "settle").
-LONG_LIVED = ("input monitor",)
+LONG_LIVED = ("input monitor", "relay monitor", "I/O monitor")
 SETTLE_LIMIT = 10.0
 
 
@@ -81,11 +81,11 @@ def _push_idle(hass: HomeAssistant) -> bool:
     device sees neither), and only the latter must be waited for.
     """
     for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        coordinator = entry.runtime_data.coordinator
-        waiting = bool(coordinator._wake._waiters)
-        streaming = coordinator._stream_open != 0
-        if not (waiting or streaming or coordinator.push.auth_failed):
-            return False
+        for channel in entry.runtime_data.coordinator.channels:
+            waiting = bool(channel.wake._waiters)
+            streaming = channel.stream_open != 0
+            if not (waiting or streaming or channel.state.auth_failed):
+                return False
     return True
 
 
@@ -106,7 +106,7 @@ async def settle(hass: HomeAssistant) -> None:
                 for task in asyncio.all_tasks()
                 if task.get_name().startswith(f"{DOMAIN} ")
                 and not task.done()
-                and not any(name in task.get_name() for name in LONG_LIVED)
+                and not task.get_name().endswith(LONG_LIVED)
             ]
             if not busy and _push_idle(hass):
                 return

@@ -49,7 +49,7 @@ from custom_components.cgi_camera.backup import FILE_MODE, FOLDER_MODE, backup_f
 from custom_components.cgi_camera.const import CONF_HTTPS, DOMAIN
 from simulator import Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration, wait_for_state
+from tests.helpers import RESPONSE_ACTIONS, SetupIntegration, wait_for_state
 from tests.secret_guard import SecretGuard
 
 BACKUP = "button.cgi_camera_backup"
@@ -417,6 +417,11 @@ VALID_CALLS: dict[str, dict[str, Any]] = {
         "confirm": True,
     },
     "factory_default": {"config_entry_id": ENTRY, "confirm": True},
+    "list_motion_windows": {"config_entry_id": ENTRY},
+    "add_motion_window": {"config_entry_id": ENTRY, "name": "Gate", "top": 500},
+    "update_motion_window": {"config_entry_id": ENTRY, "window": "M0", "left": 10},
+    "remove_motion_window": {"config_entry_id": ENTRY, "windows": "M0"},
+    "record_clip": {"entity_id": CAMERA, "duration": 1},
 }
 
 
@@ -468,8 +473,7 @@ async def test_who_may_call_which_action(
                 payload,
                 blocking=True,
                 context=Context(user_id=user.id),
-                return_response=service
-                in ("get_parameters", "get_system_log", "ip_filter_list"),
+                return_response=service in RESPONSE_ACTIONS,
             )
         except Unauthorized:
             refused.add(service)

@@ -51,6 +51,20 @@ async def test_inputs(simulator: Simulator, http: aiohttp.ClientSession) -> None
     assert status == 400
 
 
+async def test_input_pulses(simulator: Simulator, http: aiohttp.ClientSession) -> None:
+    status, data = await control(http, simulator, "input/2/pulse?count=3&ms=1&gap=2")
+    assert (status, data["pulses"], data["seconds"]) == (200, 3, 0.009)
+    # Ends 40 ms after it starts, after the 9 ms of the three presses above.
+    await simulator.pulse_input(1, 2, 10, 10)
+    changes = [(p, a) for k, p, a, _ in simulator.state.io.history if k == "input"]
+    assert [a for p, a in changes if p == 1] == [True, False] * 2
+    assert [a for p, a in changes if p == 2] == [True, False] * 3
+    assert not simulator.input_state(1)
+    for bad in ("input/9/pulse", "input/1/pulse?count=-1", "input/1/pulse?ms=x"):
+        status, _ = await control(http, simulator, bad)
+        assert status == 400
+
+
 async def test_password_sd_clock_video(
     simulator: Simulator, http: aiohttp.ClientSession
 ) -> None:

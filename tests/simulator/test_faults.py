@@ -132,6 +132,8 @@ async def test_clear_and_unknown(
         "garbage": 0,
         "errors": 0,
         "redirects": 0,
+        "transmit_refusals": [],
+        "transmit_cuts": [],
     }
     assert (await control(http, simulator, "fault/explode"))[0] == 400
     assert (await control(http, simulator, "fault/delay"))[0] == 400

@@ -7,6 +7,7 @@ from PIL import Image
 import pytest
 
 from simulator import Simulator
+from simulator.handlers.video import frame_number, numbered
 
 from .helpers import ROOT, Factory, get, get_bytes, read_until, stream
 
@@ -242,3 +243,21 @@ async def test_no_video_signal_frame(
     assert size_of(await response.read()) == (160, 120)
     _, body = await get(http, simulator, "/videostatus.cgi?status=1")
     assert body == "Video 1 = no video\n"
+
+
+async def test_frame_counter(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
+    """With frame_counter, each frame's JPEG comment numbers it by the loop's clock."""
+    sim = await simulator_factory(fps=20.0, frame_counter=True)
+    async with stream(http, sim, "/mjpg/video.cgi") as response:
+        buffer = bytearray()
+        data = bytearray()
+        for _ in range(4):
+            data += await read_until(response, BOUNDARY, buffer)
+        numbers = [frame_number(frame) for frame in parse_parts(bytes(data))]
+    assert all(number is not None for number in numbers)
+    assert numbers == sorted(numbers)
+    assert frame_number(numbered(b"\xff\xd8\xff\xe0", 7)) == 7
+    assert frame_number(b"\xff\xd8\xff\xe0\x00\x10JFIF") is None
+    assert frame_number(b"\xff\xd8\xff\xfe\x00\x07other\xff\xd9") is None

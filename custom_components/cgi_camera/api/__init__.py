@@ -3,10 +3,22 @@
 :class:`CameraClient` is a facade over one API group per group of requests
 (``client.params``, ``client.system``, ``client.video``, ``client.ptz``,
 ``client.io``, ``client.storage``, ``client.users``, ``client.ip_filter``,
-``client.audio``).  This folder's ``pyproject.toml`` builds it as the wheel
-``cgi-camera-api``, installed as ``cgi_camera_api``.
+``client.audio``, ``client.events``, ``client.motion``).  This folder's
+``pyproject.toml`` builds it as the wheel ``cgi-camera-api``, installed as
+``cgi_camera_api``.
 """
 
+from .audio import (
+    AUDIO_BLOCK_BYTES,
+    G726_24,
+    G726_32,
+    SAMPLE_RATE,
+    TRANSMIT_FORMATS,
+    ULAW,
+    AudioFormat,
+    audio_format,
+    paced_blocks,
+)
 from .client import CameraClient
 from .digest import DigestAuth, compute_response, parse_www_authenticate
 from .errors import (
@@ -21,6 +33,7 @@ from .errors import (
     CameraRedirectError,
     CameraRequestRefusedError,
     CameraResponseError,
+    CameraStaleNonceError,
     CameraTimeoutError,
     CameraValueError,
     CameraVerificationError,
@@ -30,8 +43,10 @@ from .groups import (
     ApiGroup,
     AudioApi,
     BackupDownload,
+    EventsApi,
     IoApi,
     IpFilterApi,
+    MotionApi,
     ParamsApi,
     PtzApi,
     StorageApi,
@@ -46,9 +61,13 @@ from .models import (
     RESOLUTIONS,
     Capabilities,
     DeviceInfo,
+    EventRule,
     ImageSize,
     IoEvent,
+    IoMonitor,
     IpFilter,
+    MotionWindow,
+    PortLayout,
     PtzInfo,
     PtzPosition,
     PtzPreset,
@@ -59,10 +78,17 @@ from .models import (
 from .multipart import MultipartStreamReader, Part
 
 __all__ = [
+    "AUDIO_BLOCK_BYTES",
+    "G726_24",
+    "G726_32",
     "RESOLUTIONS",
     "RESOLUTION_SIZES",
+    "SAMPLE_RATE",
+    "TRANSMIT_FORMATS",
+    "ULAW",
     "ApiGroup",
     "AudioApi",
+    "AudioFormat",
     "BackupDownload",
     "CameraAuthenticationError",
     "CameraBusyError",
@@ -76,20 +102,27 @@ __all__ = [
     "CameraRedirectError",
     "CameraRequestRefusedError",
     "CameraResponseError",
+    "CameraStaleNonceError",
     "CameraTimeoutError",
     "CameraValueError",
     "CameraVerificationError",
     "Capabilities",
     "DeviceInfo",
     "DigestAuth",
+    "EventRule",
+    "EventsApi",
     "ImageSize",
     "IoApi",
     "IoEvent",
+    "IoMonitor",
     "IpFilter",
     "IpFilterApi",
+    "MotionApi",
+    "MotionWindow",
     "MultipartStreamReader",
     "ParamsApi",
     "Part",
+    "PortLayout",
     "PortMapper",
     "PtzApi",
     "PtzInfo",
@@ -103,7 +136,9 @@ __all__ = [
     "UserGroups",
     "UsersApi",
     "VideoApi",
+    "audio_format",
     "compute_response",
+    "paced_blocks",
     "parse_www_authenticate",
     "sanitise_filename",
     "transport_details",

@@ -12,7 +12,9 @@ Each group of requests has its own object, sharing one transport:
 * ``client.storage``: :class:`~.groups.storage.StorageApi` (the SD card);
 * ``client.users``: :class:`~.groups.users.UsersApi` (``pwdgrp.cgi``);
 * ``client.ip_filter``: :class:`~.groups.ip_filter.IpFilterApi`;
-* ``client.audio``: :class:`~.groups.audio.AudioApi` (receive, transmit).
+* ``client.audio``: :class:`~.groups.audio.AudioApi` (receive, transmit);
+* ``client.events``: :class:`~.groups.events.EventsApi` (event rules);
+* ``client.motion``: :class:`~.groups.motion.MotionApi` (motion windows).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import aiohttp
 
 from .discovery import Discovery
 from .groups.audio import AudioApi
+from .groups.events import EventsApi
 from .groups.io import IoApi
 from .groups.ip_filter import IpFilterApi
+from .groups.motion import MotionApi
 from .groups.params import ParamsApi
 from .groups.ptz import PtzApi
 from .groups.storage import StorageApi
@@ -79,6 +83,8 @@ class CameraClient:
         self.users = UsersApi(transport, stall_timeout)
         self.ip_filter = IpFilterApi(transport, stall_timeout)
         self.audio = AudioApi(transport, stall_timeout)
+        self.events = EventsApi(transport, stall_timeout, self.params)
+        self.motion = MotionApi(transport, stall_timeout, self.params)
 
     def __repr__(self) -> str:
         """Never shows credentials."""

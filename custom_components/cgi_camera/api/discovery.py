@@ -18,6 +18,9 @@ request the spec defines, and the result says which way was taken
 * SD card: ``Properties.LocalStorage.SDCard``, else ``list.cgi?diskid=all``;
 * audio: ``Properties.Audio.Audio`` or the spec's ``Audiod.HttpMessageType``,
   else ``audio/receive.cgi`` (closed once answered);
+* speaker (devices with audio): ``audio/transmit.cgi`` with an empty body of
+  each spec 5.8.1 type, best first, until one is taken (the spec names no
+  parameter for it; zero bytes play no sound);
 * identity: ``Network.eth0.MACAddress``, else the serial number, else the MAC
   in ``backup.cgi``'s file name (``backup_<MAC>.tar``, headers only).
 
@@ -34,13 +37,15 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from .audio import TRANSMIT_FORMATS
 from .errors import (
+    CameraBusyError,
     CameraForbiddenError,
     CameraNotFoundError,
     CameraRequestRefusedError,
     CameraResponseError,
 )
-from .models import Capabilities, DeviceInfo
+from .models import Capabilities, DeviceInfo, IoMonitor
 from .params import normalise_mac
 
 if TYPE_CHECKING:
@@ -128,7 +133,9 @@ class Discovery:
             outputs=outputs,
             ptz_sources=await self._ptz_sources(sources),
             sd_card=await self._sd_card(),
-            audio=await self._audio(),
+            audio=(audio := await self._audio()),
+            speaker=await self._speaker() if audio else None,
+            io_monitor=await self._io_monitor(inputs, outputs),
         )
         mac, serial, unique_id = await self._identity()
         params = self.params
@@ -205,6 +212,36 @@ class Discovery:
             count = port
         return count
 
+    async def _io_monitor(self, inputs: int, outputs: int) -> IoMonitor:
+        """As few monitor connections as the device allows for its I/O.
+
+        One ``io/port.cgi`` monitor for inputs and relays where its
+        ``checkdirection`` and ``monitor`` answer; else an
+        ``io/output.cgi`` monitor beside the inputs' one; else the relays
+        are polled.  Each monitor is opened once and closed at once.
+        """
+        if not outputs:
+            return IoMonitor()
+        io = self.client.io
+        if inputs:
+            self.notes["io_monitor"] = (
+                "probe io/port.cgi?checkdirection=... and monitor=..."
+            )
+            try:
+                layout = await io.port_layout(inputs, outputs)
+            except ABSENT as err:
+                _LOGGER.debug("No io/port.cgi directions: %s", err)
+                layout = None
+            if layout is not None and await _answers(
+                io.probe_monitor("/io/port.cgi", layout.ports)
+            ):
+                return IoMonitor(port_layout=layout, outputs_pushed=True)
+        self.notes["io_monitor"] = "probe io/output.cgi?monitor=..."
+        pushed = await _answers(
+            io.probe_monitor("/io/output.cgi", range(1, outputs + 1))
+        )
+        return IoMonitor(outputs_pushed=pushed)
+
     def _port_names(self, group: str, count: int) -> dict[int, str]:
         names = dict.fromkeys(range(1, count + 1), "")
         for name, value in self.params.items():
@@ -256,6 +293,28 @@ class Discovery:
             return True
         self.notes["audio"] = "probe audio/receive.cgi"
         return await _answers(self.client.audio.probe())
+
+    async def _speaker(self) -> str | None:
+        """The first spec 5.8.1 type ``audio/transmit.cgi`` takes, if any.
+
+        404 or 403 (no speaker, or not for this account) ends the search; a
+        refusal (400) tries the next type; 503 means the speaker is there but
+        busy (someone else talks), so the type counts as taken.
+        """
+        self.notes["speaker"] = "probe audio/transmit.cgi (empty body)"
+        for audio_format in TRANSMIT_FORMATS:
+            try:
+                await self.client.audio.transmit_probe(audio_format.content_type)
+            except CameraBusyError:
+                return audio_format.content_type
+            except (CameraNotFoundError, CameraForbiddenError) as err:
+                _LOGGER.debug("No speaker: %s", err)
+                return None
+            except ABSENT as err:
+                _LOGGER.debug("Speaker refuses %s: %s", audio_format.content_type, err)
+                continue
+            return audio_format.content_type
+        return None
 
     async def _identity(self) -> tuple[str | None, str | None, str]:
         """The MAC, the serial number and the unique id made of them."""

@@ -45,6 +45,14 @@ class CameraAuthenticationError(CameraError):
     """HTTP 401: the credentials were refused."""
 
 
+class CameraStaleNonceError(CameraAuthenticationError):
+    """HTTP 401 ``stale=true`` to a request whose body cannot be sent again.
+
+    The credentials are right but the Digest nonce had expired; the new one is
+    learnt, so the same request with a new body is answered.
+    """
+
+
 class CameraForbiddenError(CameraError):
     """HTTP 403: the user's access level is not sufficient.
 

@@ -8,6 +8,69 @@ from datetime import datetime
 from typing import NamedTuple
 
 
+class IoEvent(NamedTuple):
+    """A state of an I/O port, as the monitor stream reports it (1-based).
+
+    ``port`` is the input's number, or the relay's when ``output`` is set:
+    ``io/port.cgi``'s own numbers are translated (see :class:`PortLayout`).
+    """
+
+    port: int
+    active: bool
+    output: bool = False
+
+
+@dataclass(frozen=True)
+class PortLayout:
+    """Which ``io/port.cgi`` ports are the inputs and which the relays.
+
+    ``io/port.cgi?checkdirection`` tells each port's direction; the spec does
+    not say how those numbers relate to ``io/input.cgi``'s and
+    ``io/output.cgi``'s, so the n-th port said to be an input is taken as
+    input n, and the n-th output as relay n.
+    """
+
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        """Every port, in ``io/port.cgi``'s numbers."""
+        return tuple(sorted(self.inputs + self.outputs))
+
+    def event(self, number: int, active: bool) -> IoEvent | None:
+        """The input or relay event that port ``number`` reports."""
+        if number in self.inputs:
+            return IoEvent(self.inputs.index(number) + 1, active)
+        if number in self.outputs:
+            return IoEvent(self.outputs.index(number) + 1, active, output=True)
+        return None
+
+
+@dataclass(frozen=True)
+class IoMonitor:
+    """How the device pushes its I/O states, as discovery found.
+
+    * ``port_layout`` set: one ``io/port.cgi?monitor=`` connection carries
+      the inputs and the relays;
+    * else ``outputs_pushed``: ``io/input.cgi`` and ``io/output.cgi``
+      monitors, one connection each;
+    * else the inputs are monitored and the relays polled.
+    """
+
+    port_layout: PortLayout | None = None
+    outputs_pushed: bool = False
+
+    @property
+    def description(self) -> str:
+        """The choice in words (diagnostics)."""
+        if self.port_layout is not None:
+            return "io/port.cgi monitor (inputs and relays, one connection)"
+        if self.outputs_pushed:
+            return "io/input.cgi and io/output.cgi monitors"
+        return "io/input.cgi monitor; relays polled"
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What the device has, learnt from its parameters."""
@@ -19,6 +82,11 @@ class Capabilities:
     ptz_sources: frozenset[int]
     sd_card: bool
     audio: bool
+    #: The MIME type ``audio/transmit.cgi`` takes (spec 5.8.1; the first of
+    #: ``audio/basic``, ``audio/32KADPCM``, ``audio/G723`` the device takes),
+    #: ``None`` without a speaker.
+    speaker: str | None = None
+    io_monitor: IoMonitor = field(default_factory=IoMonitor)
 
 
 @dataclass(frozen=True)
@@ -141,11 +209,32 @@ class UserGroups:
     groups: Mapping[str, tuple[str, ...]]
 
 
-class IoEvent(NamedTuple):
-    """A state of an I/O port, as the monitor stream reports it (1-based)."""
+@dataclass(frozen=True)
+class EventRule:
+    """One event rule, a dynamic group ``Event.E<n>`` (spec 5.1.1.4)."""
 
-    port: int
-    active: bool
+    group: str  # "E0"
+    name: str  # Event.E<n>.Name ("" when the device has none)
+    enabled: bool | None  # Event.E<n>.Enabled; None: neither yes nor no
+
+
+@dataclass(frozen=True)
+class MotionWindow:
+    """One motion detection window, a dynamic group ``Motion.M<n>`` (spec 5.4).
+
+    Coordinates are 0..9999 (top < bottom, left < right, as in the spec's
+    examples); one the device does not give as a whole number is ``None``.
+    """
+
+    group: str  # "M0"
+    name: str
+    top: int | None
+    bottom: int | None
+    left: int | None
+    right: int | None
+    # The window's other parameters as the device lists them (the spec
+    # names none: they differ between devices).
+    other: Mapping[str, str] = field(default_factory=dict)
 
 
 RESOLUTIONS: tuple[str, ...] = (

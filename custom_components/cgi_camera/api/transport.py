@@ -52,6 +52,7 @@ from .errors import (
     CameraRedirectError,
     CameraRequestRefusedError,
     CameraResponseError,
+    CameraStaleNonceError,
     CameraTimeoutError,
     CameraValueError,
 )
@@ -190,6 +191,17 @@ def _os_reason(err: aiohttp.ClientConnectorError) -> str:
     """``Connection refused``, without the address the OS error's text holds."""
     errno = err.os_error.errno
     return os.strerror(errno) if errno else type(err.os_error).__name__
+
+
+def _is_stale(response: aiohttp.ClientResponse) -> bool:
+    """Whether a 401 says only that the Digest nonce expired (``stale=true``)."""
+    return any(
+        challenge.scheme == "digest"
+        and challenge.params.get("stale", "").lower() == "true"
+        for challenge in parse_www_authenticate(
+            response.headers.getall("WWW-Authenticate", [])
+        )
+    )
 
 
 def body_timeout(transport_timeout: float, size: int, rate: float) -> float:
@@ -472,6 +484,10 @@ class Transport:
             if status == 401:
                 response.release()
                 waited = await self._wait_for_credentials()
+                if not replayable and _is_stale(response) and self._learn(response):
+                    raise CameraStaleNonceError(
+                        f"{what}: the device's nonce went stale; send it again"
+                    )
                 if (
                     (answered_401 and not waited)
                     or not replayable

@@ -7,16 +7,21 @@ import re
 
 import aiohttp
 
+from ..audio import AUDIO_BLOCK_BYTES, G726_24, AudioFormat, paced_blocks
 from ..encoding import QueryValue
-from ..errors import CameraConnectionError, CameraError, CameraValueError
+from ..errors import (
+    CameraConnectionError,
+    CameraError,
+    CameraStaleNonceError,
+    CameraValueError,
+)
 from ..multipart import StreamBuffer, boundary_from_content_type
 from ..transport import Params, body_timeout
 from .base import ApiGroup
 
-AUDIO_RATE = 3000
+AUDIO_RATE = G726_24.bytes_per_second
 """Bytes a second of the slowest audio format (G.726 at 24 kbit/s)."""
 
-AUDIO_BLOCK_BYTES = 240
 MAX_AUDIO_PART_BYTES = 64 * 1024
 
 _MIME_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$")
@@ -100,6 +105,40 @@ class AudioApi(ApiGroup):
             "/audio/receive.cgi", (), self._stall_timeout
         )
         response.close()
+
+    async def transmit_probe(self, content_type: str) -> None:
+        """POST ``audio/transmit.cgi`` with an empty ``content_type`` body.
+
+        Finds out whether the device has a speaker that takes this type
+        without playing a sound: the body is zero bytes.  Raises like any
+        request: :class:`CameraNotFoundError` without a speaker,
+        :class:`CameraRequestRefusedError` (HTTP 400) for a type it refuses.
+        """
+        await self.transmit(b"", content_type=content_type)
+
+    async def play(self, audio: bytes, audio_format: AudioFormat) -> None:
+        """Send coded ``audio`` to the speaker in real time; return when sent.
+
+        One request whose ``Content-Length`` is the whole sound, sent in
+        240-byte blocks paced by :func:`~..audio.paced_blocks`: the device
+        never holds more than a moment of sound, so cancelling this call
+        (which closes the connection) silences it at once.  A Digest nonce
+        that went stale is answered once, with the sound sent again from its
+        start (the device refused the first request without playing it).
+        """
+        for attempt in range(2):
+            try:
+                await self.transmit(
+                    paced_blocks(audio, audio_format),
+                    length=len(audio),
+                    content_type=audio_format.content_type,
+                )
+            except CameraStaleNonceError:
+                # The device refused before playing: the new nonce is learnt.
+                if attempt:
+                    raise
+                continue
+            return
 
     async def transmit(
         self,

@@ -17,7 +17,7 @@ from ..io import (
     parse_check,
 )
 from ..keepalive import KeepAliveWatch
-from ..models import IoEvent
+from ..models import IoEvent, PortLayout
 from ..transport import Transport
 from .base import ApiGroup
 
@@ -128,6 +128,37 @@ class IoApi(ApiGroup):
             result[port] = word.lower()
         return result
 
+    async def port_layout(self, inputs: int, outputs: int) -> PortLayout | None:
+        """``io/port.cgi?checkdirection=1..n`` for ``inputs + outputs`` ports.
+
+        ``None`` when the directions do not add up to that many inputs and
+        relays (then ``io/port.cgi``'s numbers cannot be trusted).
+        """
+        directions = await self.check_directions(range(1, inputs + outputs + 1))
+        layout = PortLayout(
+            inputs=tuple(p for p, d in sorted(directions.items()) if d == "input"),
+            outputs=tuple(p for p, d in sorted(directions.items()) if d == "output"),
+        )
+        if (len(layout.inputs), len(layout.outputs)) != (inputs, outputs):
+            _LOGGER.debug("io/port.cgi directions %s do not match", directions)
+            return None
+        return layout
+
+    async def probe_monitor(self, path: str, ports: Sequence[int]) -> None:
+        """Open ``<path>?monitor=...`` and close it once it is a multipart stream.
+
+        Raises like any request, and :class:`CameraResponseError` when the
+        answer is not a multipart stream (a device without that monitor).
+        """
+        response = await self._stream_response(
+            path, [("monitor", check_ports(ports))], self._stall_timeout
+        )
+        try:
+            if not response.content_type.startswith("multipart/"):
+                raise CameraResponseError(f"GET {path}: no multipart monitor stream")
+        finally:
+            response.close()
+
     async def set_output(self, port: int, active: bool) -> None:
         """``io/output.cgi?action=<port>:/`` (or a backslash for inactive)."""
         check_port("port", port)
@@ -156,7 +187,7 @@ class IoApi(ApiGroup):
             stall_timeout,
         )
 
-    def monitor_outputs(
+    async def monitor_outputs(
         self,
         ports: Sequence[int],
         *,
@@ -176,13 +207,42 @@ class IoApi(ApiGroup):
         keep-alive raises :class:`CameraTimeoutError` (see :mod:`.keepalive`);
         ``stall_timeout`` is a fixed limit on top.
         """
-        return self._monitor(
+        events = self._monitor(
             "/io/output.cgi",
             check_ports(ports),
             on_connect,
             on_unreadable,
             stall_timeout,
         )
+        try:
+            async for event in events:
+                yield event._replace(output=True)
+        finally:
+            await events.aclose()
+
+    async def monitor_ports(
+        self,
+        layout: PortLayout,
+        *,
+        on_connect: Callable[[], None] | None = None,
+        on_unreadable: Callable[[], None] | None = None,
+        stall_timeout: float | None = None,
+    ) -> AsyncGenerator[IoEvent]:
+        """Inputs and relays on one ``io/port.cgi?monitor=...`` connection.
+
+        Events name the input or relay (``IoEvent.output``), not
+        ``io/port.cgi``'s own port numbers; otherwise as
+        :meth:`monitor_outputs`.
+        """
+        events = self._monitor(
+            "/io/port.cgi", layout.ports, on_connect, on_unreadable, stall_timeout
+        )
+        try:
+            async for event in events:
+                if (mapped := layout.event(event.port, event.active)) is not None:
+                    yield mapped
+        finally:
+            await events.aclose()
 
     async def _monitor(
         self,

@@ -1,0 +1,86 @@
+"""Where clips go: the default name, the user's template, and what is allowed.
+
+By default a clip is ``<media>/cgi_camera/<device>/<camera>/<YYYY-MM-DD>/
+<HH-MM-SS>.mp4`` in Home Assistant's local media folder, so the media
+browser shows the clips by device, camera and day.  A template may name any
+other file, but only in a media folder or in ``allowlist_external_dirs``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import TemplateError
+from homeassistant.helpers.template import Template
+from homeassistant.util import slugify
+
+from .action_support import invalid
+from .const import CLIP_FOLDER
+
+CLIP_SUFFIX = ".mp4"
+
+
+def media_root(hass: HomeAssistant) -> Path:
+    """Return Home Assistant's local media folder."""
+    media_dirs = hass.config.media_dirs
+    folder = media_dirs.get("local") or next(iter(media_dirs.values()), None)
+    return Path(folder or hass.config.path("media"))
+
+
+def clip_root(hass: HomeAssistant) -> Path:
+    """Return the folder that holds the clips of every device."""
+    return media_root(hass) / CLIP_FOLDER
+
+
+def device_folder(hass: HomeAssistant, device_name: str) -> Path:
+    """Return the folder of one device's clips."""
+    return clip_root(hass) / (slugify(device_name) or "camera")
+
+
+def default_clip_path(
+    hass: HomeAssistant, device_name: str, camera: str, now: datetime
+) -> Path:
+    """Return the default file of a clip that starts at ``now`` (local time)."""
+    day = now.strftime("%Y-%m-%d")
+    return device_folder(hass, device_name) / camera / day / f"{now:%H-%M-%S}.mp4"
+
+
+def render_clip_path(template: Template, variables: dict[str, Any]) -> Path:
+    """Render the user's file name; a relative one lies in the media folder.
+
+    Raises a translated ServiceValidationError when it does not render.
+    """
+    try:
+        rendered = str(template.async_render(variables, parse_result=False)).strip()
+    except TemplateError as err:
+        raise invalid("clip_path_invalid", error=str(err)) from err
+    if not rendered:
+        raise invalid("clip_path_invalid", error="empty")
+    path = Path(rendered)
+    if path.suffix.lower() != CLIP_SUFFIX:
+        path = path.with_name(path.name + CLIP_SUFFIX)
+    return path
+
+
+def check_clip_path(hass: HomeAssistant, path: Path) -> Path:
+    """Return ``path`` made absolute and free; refuse one outside the allowed folders.
+
+    Blocking (it resolves the path): run it in the executor.  An existing
+    file is not overwritten: the clip gets a numbered name beside it.
+    """
+    if not path.is_absolute():
+        path = media_root(hass) / path
+    resolved = path.resolve()
+    allowed = [Path(folder).resolve() for folder in hass.config.media_dirs.values()]
+    if not hass.config.is_allowed_path(str(resolved)) and not any(
+        resolved.is_relative_to(folder) for folder in allowed
+    ):
+        raise invalid("clip_path_not_allowed", path=str(path))
+    candidate, number = resolved, 1
+    while candidate.exists():
+        candidate = resolved.with_name(f"{resolved.stem}_{number}{resolved.suffix}")
+        number += 1
+    return candidate

@@ -1,0 +1,679 @@
+"""The record_clip action: real clips from the simulator, through real ffmpeg."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+import json
+import os
+from pathlib import Path
+import stat
+import subprocess
+import time
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components import media_source
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.cgi_camera import recorder
+from custom_components.cgi_camera.const import (
+    CONF_CLIP_CODEC,
+    CONF_CLIP_RETENTION_DAYS,
+    DOMAIN,
+    EVENT_CLIP_SAVED,
+)
+from custom_components.cgi_camera.live_stream import (
+    LOOKBACK_RETRY_SECONDS,
+    LiveStreamHub,
+)
+from custom_components.cgi_camera.lookback import MAX_LOOKBACK_BYTES, FrameRing
+from simulator import Simulator
+from simulator.handlers.video import frame_number
+from tests.conftest import SimulatorFactory
+from tests.helpers import WAIT_TIMEOUT, SetupIntegration, fire_time
+from tests.test_live_stream import wait_stream
+
+CAMERA = "camera.cgi_camera"
+# The device's folder under <media>/cgi_camera: its name, slugified.
+DEVICE_FOLDER = "cgi_camera"
+
+
+@pytest.fixture
+def media(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """A media folder of this test's own (not in allowlist_external_dirs)."""
+    folder = tmp_path / "media"
+    folder.mkdir()
+    hass.config.media_dirs = {"local": str(folder)}
+    return folder
+
+
+@dataclass
+class FfmpegWatch:
+    """The ffmpeg processes of recordings, and their written frames."""
+
+    processes: list[asyncio.subprocess.Process] = field(default_factory=list)
+    frames: int = 0
+    _waiters: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
+
+    def wrote(self) -> None:
+        self.frames += 1
+        for count, future in self._waiters:
+            if self.frames >= count and not future.done():
+                future.set_result(None)
+
+    async def wait_frames(self, count: int) -> None:
+        """Wait until ``count`` frames went to ffmpeg."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiters.append((count, future))
+        self.wrote() if self.frames >= count else None
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            await future
+
+
+@pytest.fixture
+def ffmpeg_watch() -> AsyncIterator[FfmpegWatch]:
+    """Follow what the recorder hands to ffmpeg (the real one still runs)."""
+    watch = FfmpegWatch()
+    start, write = (
+        recorder.FfmpegClipWriter.async_start,
+        recorder.FfmpegClipWriter.async_write,
+    )
+
+    async def watched_start(self: recorder.FfmpegClipWriter) -> None:
+        await start(self)
+        assert self.process is not None
+        watch.processes.append(self.process)
+
+    async def watched_write(self: recorder.FfmpegClipWriter, frame: bytes) -> None:
+        await write(self, frame)
+        watch.wrote()
+
+    with (
+        patch.object(recorder.FfmpegClipWriter, "async_start", watched_start),
+        patch.object(recorder.FfmpegClipWriter, "async_write", watched_write),
+    ):
+        yield watch
+
+
+def probe(path: Path) -> dict[str, Any]:
+    """Return ffprobe's view of the clip's video stream."""
+    output = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=codec_name,nb_read_frames,duration",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(output)["streams"][0])
+
+
+def first_frame(path: Path) -> bytes:
+    """Return the first frame of an MJPEG clip, as it is stored."""
+    return subprocess.run(
+        [
+            *("ffmpeg", "-v", "error", "-i", str(path), "-c:v", "copy"),
+            *("-frames:v", "1", "-f", "image2", "pipe:1"),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+
+
+async def record(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    """Call record_clip on the camera and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "record_clip",
+        {"entity_id": CAMERA, **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    result = response[CAMERA]
+    assert isinstance(result, dict)
+    return result
+
+
+def clip_files(folder: Path) -> list[Path]:
+    """Every file under ``folder`` (hidden temporary files included)."""
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def hub_of(hass: HomeAssistant) -> LiveStreamHub:
+    """Return the live-stream hub of the only entry."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    hub = entry.runtime_data.live_streams
+    assert hub is not None
+    return hub
+
+
+async def test_three_second_clip_is_h264(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """A 3 s clip at 10 fps: H.264 MP4 of 3 s, 27-33 frames, mode 0600, an event."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    events = async_capture_events(hass, EVENT_CLIP_SAVED)
+    response = await record(hass, duration=3)
+
+    path = Path(response["path"])
+    info = probe(path)
+    assert info["codec_name"] == "h264"
+    assert 2.7 <= float(info["duration"]) <= 3.3
+    assert 27 <= int(info["nb_read_frames"]) <= 33
+    assert response["frames"] == int(info["nb_read_frames"])
+    assert response["duration"] == pytest.approx(float(info["duration"]), abs=0.05)
+    assert response["interrupted"] is False
+    assert response["reason"] is None
+    # <media>/cgi_camera/<device>/<camera>/<YYYY-MM-DD>/<HH-MM-SS>.mp4
+    relative = path.relative_to(media)
+    assert relative.parts[:3] == ("cgi_camera", DEVICE_FOLDER, "camera_1")
+    assert len(relative.parts[3]) == len("2026-01-31")
+    assert len(relative.stem) == len("12-00-00")
+    mode = (await hass.async_add_executor_job(path.stat)).st_mode
+    assert stat.S_IMODE(mode) == 0o600
+    assert clip_files(media) == [path]  # no temporary file left
+    assert response["media_content_id"] == (
+        f"media-source://media_source/local/{relative.as_posix()}"
+    )
+    assert [event.data for event in events] == [{"entity_id": CAMERA, **response}]
+
+
+async def test_mjpeg_clip_is_copied_with_lookback(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """Lookback 2 s: the clip's first frame is the device's from ~2 s before the call.
+
+    The codec option mjpeg copies the device's frames as they are, so the
+    frame number the simulator embeds is still in the clip.
+    """
+    sim = await simulator_factory(frame_counter=True)
+    entry = await setup(
+        sim,
+        platforms=[Platform.CAMERA],
+        options={"lookback_1": 2, CONF_CLIP_CODEC: "mjpeg"},
+    )
+    stream = hub_of(hass).stream(1)
+    ring = stream.lookback
+    assert isinstance(ring, FrameRing)
+    # The lookback keeps the stream open by itself: wait for 2 s of frames.
+    while len(ring) < 21:
+        assert stream.run is not None
+        await stream.run.wait_newer(stream.run.seq)
+    assert sim.counters.open_connections["video"] == 1
+
+    called = round(asyncio.get_running_loop().time() * sim.config.fps)
+    response = await record(hass, duration=1, lookback=2)
+
+    path = Path(response["path"])
+    assert probe(path)["codec_name"] == "mjpeg"
+    first = frame_number(first_frame(path))
+    assert first is not None
+    assert called - 23 <= first <= called - 17
+    assert 1.8 <= response["lookback"] <= 2.0
+    assert 2.7 <= response["duration"] <= 3.1
+    # The diagnostics show the lookback's memory and its cap.
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    lookback = diagnostics["live_streams"]["streams"]["1"]["lookback"]
+    assert lookback["seconds"] == 2
+    assert 18 <= lookback["frames"] <= 22
+    assert lookback["bytes"] > 0
+    assert lookback["max_bytes"] == MAX_LOOKBACK_BYTES
+
+
+def test_frame_ring_is_capped_by_age_and_bytes() -> None:
+    """The ring drops frames older than its seconds, and the oldest over its cap."""
+    ring = FrameRing(2, max_bytes=50)
+    for number in range(30):
+        ring.push(number * 0.25, bytes(10))
+    assert len(ring) == 5  # the cap: 5 frames of 10 bytes
+    assert ring.size == 50
+    aged = FrameRing(2)
+    for number in range(30):
+        aged.push(number * 0.25, bytes(10))
+    # The newest arrived at 7.25: 5.25 .. 7.25 are kept.
+    assert [frame.arrived for frame in aged.since(6)] == [6, 6.25, 6.5, 6.75, 7, 7.25]
+    assert len(aged) == 9
+    aged.clear()
+    assert aged.diagnostics() == {
+        "seconds": 2,
+        "frames": 0,
+        "bytes": 0,
+        "max_bytes": aged.max_bytes,
+    }
+
+
+async def test_five_viewers_and_a_recording_share_one_connection(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    open_viewer: Callable[..., Any],
+) -> None:
+    """5 live viewers and a recording: 1 device connection; viewers lose no frame."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    viewers = [await open_viewer() for _ in range(5)]
+    for viewer in viewers:
+        await viewer.frames(1)
+    sent_before = simulator.counters.frames_sent["video"]
+    recording = asyncio.ensure_future(record(hass, duration=2))
+    received = [0] * len(viewers)
+
+    async def watch(index: int) -> None:
+        while not recording.done():
+            await viewers[index].frame()
+            received[index] += 1
+
+    await asyncio.gather(*(watch(index) for index in range(len(viewers))))
+    response = await recording
+    sent = simulator.counters.frames_sent["video"] - sent_before
+    assert simulator.counters.total_connections["video"] == 1
+    assert simulator.counters.open_connections["video"] == 1
+    # Each viewer got every frame the device sent meanwhile (give or take
+    # the frames in flight at the start and the end).
+    assert all(count >= sent - 2 for count in received), (received, sent)
+    assert 18 <= response["frames"] <= 22
+
+
+async def test_device_restart_ends_the_clip_early(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    ffmpeg_watch: FfmpegWatch,
+) -> None:
+    """The device restarts: the clip keeps what was recorded; the event says why."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    events = async_capture_events(hass, EVENT_CLIP_SAVED)
+    recording = asyncio.ensure_future(record(hass, duration=30))
+    await ffmpeg_watch.wait_frames(5)
+    await simulator.reboot(0.2)
+    response = await recording
+
+    # The restart cuts the connection: the stream fails or ends.
+    assert response["interrupted"] is True
+    assert response["reason"].startswith("stream_")
+    info = probe(Path(response["path"]))
+    assert info["codec_name"] == "h264"
+    assert 5 <= int(info["nb_read_frames"]) < 100
+    assert events[0].data["interrupted"] is True
+    assert events[0].data["reason"] == response["reason"]
+
+
+async def test_stream_error_ends_the_clip_early(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    ffmpeg_watch: FfmpegWatch,
+) -> None:
+    """The device cuts the stream: the clip is finalised and says stream_error."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    recording = asyncio.ensure_future(record(hass, duration=30))
+    await ffmpeg_watch.wait_frames(5)
+    assert simulator.faults.cut_streams("video") == 1
+    response = await recording
+
+    assert response["interrupted"] is True
+    assert response["reason"].startswith(f"{recorder.REASON_STREAM_ERROR}: ")
+    assert int(probe(Path(response["path"]))["nb_read_frames"]) >= 5
+
+
+async def test_a_device_that_sends_nothing_gives_no_clip(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """A device that refuses the stream: a translated error and no file."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    await simulator.reboot(30)
+    with pytest.raises(HomeAssistantError) as raised:
+        await record(hass, duration=3)
+    assert raised.value.translation_key == "clip_no_frames"
+    assert clip_files(media) == []
+
+
+async def test_unload_during_a_recording_finalises_it(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    ffmpeg_watch: FfmpegWatch,
+) -> None:
+    """Unloading finalises the clip, and no ffmpeg process outlives the unload."""
+    entry = await setup(simulator, platforms=[Platform.CAMERA])
+    recording = asyncio.ensure_future(record(hass, duration=60))
+    await ffmpeg_watch.wait_frames(5)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    # The unload waited for the file: ffmpeg has exited and been reaped.
+    assert recording.done()
+    assert [process.returncode for process in ffmpeg_watch.processes] == [0]
+    response = recording.result()
+    assert response["interrupted"] is True
+    assert response["reason"] == recorder.REASON_UNLOADED
+    assert clip_files(media) == [Path(response["path"])]
+    assert int(probe(Path(response["path"]))["nb_read_frames"]) >= 5
+    assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"duration": 0}, "value_out_of_range"),
+        ({"duration": 601}, "value_out_of_range"),
+        ({"duration": 5, "lookback": 31}, "value_out_of_range"),
+        ({"duration": "long"}, "invalid_argument"),
+        ({"duration": 5, "filename": "/etc/clip.mp4"}, "clip_path_not_allowed"),
+        ({"duration": 5, "filename": "../../outside.mp4"}, "clip_path_not_allowed"),
+        ({"duration": 5, "filename": "{{ '' }}"}, "clip_path_invalid"),
+        ({"duration": 5, "filename": "{{ 1 | no_such_filter }}"}, "invalid_argument"),
+        ({"duration": 5, "filename": "{{ 1 / 0 }}"}, "clip_path_invalid"),
+    ],
+)
+async def test_bad_input_is_refused_before_any_request(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Out of range values and refused paths: ServiceValidationError, no stream."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    with pytest.raises(ServiceValidationError) as raised:
+        await record(hass, **data)
+    assert raised.value.translation_key == key
+    assert simulator.counters.total_connections.get("video", 0) == 0
+    assert clip_files(media) == []
+
+
+async def test_file_name_template(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    tmp_path: Path,
+) -> None:
+    """A relative template lies in the media folder; a taken name gets a number.
+
+    An absolute one may lie in allowlist_external_dirs (no media id then).
+    """
+    await setup(simulator, platforms=[Platform.CAMERA])
+    template = "clips/{{ camera }}-{{ device | slugify }}"
+    first = await record(hass, duration=1, filename=template)
+    second = await record(hass, duration=1, filename=template)
+    assert first["path"] == str(media / "clips" / "camera_1-cgi_camera.mp4")
+    assert second["path"] == str(media / "clips" / "camera_1-cgi_camera_1.mp4")
+
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    hass.config.allowlist_external_dirs = {str(allowed)}
+    third = await record(hass, duration=1, filename=f"{allowed}/{{{{ entity_id }}}}")
+    assert third["path"] == str(allowed / "camera.cgi_camera.mp4")
+    assert "media_content_id" not in third
+    assert probe(Path(third["path"]))["codec_name"] == "h264"
+
+
+async def test_ffmpeg_missing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    tmp_path: Path,
+) -> None:
+    """No ffmpeg where Home Assistant's ffmpeg setting says: a translated error."""
+    assert await async_setup_component(
+        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": str(tmp_path / "no-ffmpeg")}}
+    )
+    await setup(simulator, platforms=[Platform.CAMERA])
+    with pytest.raises(HomeAssistantError) as raised:
+        await record(hass, duration=2)
+    assert raised.value.translation_key == "ffmpeg_missing"
+    assert clip_files(media) == []
+
+
+async def test_disk_full(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    tmp_path: Path,
+) -> None:
+    """ffmpeg cannot write past a file size limit: an error, and no file left."""
+    limited = tmp_path / "ffmpeg-limited"
+    # Files of one block at most; writes past that fail (SIGXFSZ is ignored).
+    limited.write_text("#!/bin/sh\ntrap '' XFSZ\nulimit -f 1\nexec ffmpeg \"$@\"\n")
+    limited.chmod(0o755)
+    assert await async_setup_component(
+        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": str(limited)}}
+    )
+    await setup(simulator, platforms=[Platform.CAMERA])
+    with pytest.raises(HomeAssistantError) as raised:
+        await record(hass, duration=3)
+    assert raised.value.translation_key == "clip_write_failed"
+    assert clip_files(media) == []
+
+
+@pytest.mark.parametrize(
+    ("script", "error"),
+    [
+        ('echo "Error opening output: refused" >&2; exit 1', "Error opening output"),
+        ("exit 3", "ffmpeg exited with 3"),
+    ],
+)
+async def test_ffmpeg_that_fails_at_once(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    tmp_path: Path,
+    script: str,
+    error: str,
+) -> None:
+    """An ffmpeg that stops reading: its error, and no file left."""
+    failing = tmp_path / "ffmpeg-failing"
+    # It answers Home Assistant's version check, and fails to record.
+    failing.write_text(
+        f'#!/bin/sh\n[ "$1" = "-version" ] && exec ffmpeg -version\n{script}\n'
+    )
+    failing.chmod(0o755)
+    assert await async_setup_component(
+        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": str(failing)}}
+    )
+    await setup(simulator, platforms=[Platform.CAMERA])
+    with pytest.raises(HomeAssistantError) as raised:
+        await record(hass, duration=3)
+    assert raised.value.translation_key == "clip_write_failed"
+    assert raised.value.translation_placeholders["error"].startswith(error)
+    assert clip_files(media) == []
+
+
+async def test_permission_denied(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """A folder that may not be written: a translated error (tests run as root,
+    which may write anywhere, so the refusal is simulated)."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    with (
+        patch.object(
+            recorder,
+            "_create_private_file",
+            side_effect=PermissionError(13, "Permission denied"),
+        ),
+        pytest.raises(HomeAssistantError) as raised,
+    ):
+        await record(hass, duration=2)
+    assert raised.value.translation_key == "clip_write_failed"
+    assert raised.value.translation_placeholders["error"] == "Permission denied"
+    assert clip_files(media) == []
+
+
+async def test_rename_failure_leaves_no_file(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """The finished clip cannot take its name: an error, the temporary file goes."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    with (
+        patch.object(
+            recorder, "_publish", side_effect=OSError(28, "No space left on device")
+        ),
+        pytest.raises(HomeAssistantError) as raised,
+    ):
+        await record(hass, duration=1)
+    assert raised.value.translation_key == "clip_write_failed"
+    assert clip_files(media) == []
+
+
+async def test_clips_show_in_the_media_browser(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """The local media source shows clips by device, camera and day."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    response = await record(hass, duration=1)
+    assert await async_setup_component(hass, "media_source", {})
+
+    content_id = "media-source://media_source/local/cgi_camera"
+    titles = []
+    for _level in ("device", "camera", "day"):
+        folder = await media_source.async_browse_media(hass, content_id)
+        assert folder.children is not None
+        assert len(folder.children) == 1
+        child = folder.children[0]
+        assert child.can_expand
+        titles.append(child.title)
+        content_id = child.media_content_id
+    day = await media_source.async_browse_media(hass, content_id)
+    assert day.children is not None
+    clip = day.children[0]
+    assert clip.media_content_id == response["media_content_id"]
+    assert clip.media_class == "video"
+    assert titles[:2] == [DEVICE_FOLDER, "camera_1"]
+    resolved = await media_source.async_resolve_media(hass, clip.media_content_id, None)
+    assert resolved.mime_type == "video/mp4"
+
+
+async def test_retention_prunes_old_clips_daily(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """Clips older than the retention go at start and daily; one being written stays."""
+    day = media / "cgi_camera" / DEVICE_FOLDER / "camera_1" / "2026-01-01"
+    day.mkdir(parents=True)
+    old, fresh, writing = day / "old.mp4", day / "fresh.mp4", day / ".w.1.part.mp4"
+    now = time.time()
+    for path, age_days in ((old, 8), (fresh, 2), (writing, 8)):
+        path.write_bytes(b"clip")
+        os.utime(path, (now - age_days * 86400,) * 2)
+
+    entry = await setup(simulator, platforms=[Platform.CAMERA])
+    await hass.async_block_till_done()
+    assert clip_files(media) == [writing, fresh]
+
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_CLIP_RETENTION_DAYS: 1}
+    )
+    writing.unlink()
+    fire_time(hass, 86400 + 1)
+    await hass.async_block_till_done()
+    assert clip_files(media) == []
+    assert not (media / "cgi_camera" / DEVICE_FOLDER / "camera_1").exists()
+
+
+async def test_lookback_reopens_the_stream_after_a_restart(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """The lookback reconnects some seconds after its stream ended; not after unload."""
+    entry = await setup(
+        simulator, platforms=[Platform.CAMERA], options={"lookback_1": 2}
+    )
+    stream = hub_of(hass).stream(1)
+    await simulator.counters.wait_for_connections("video", 1)
+
+    async def stream_closed() -> None:
+        await wait_stream(stream, lambda s: not s.is_open and s.viewers == 0)
+        await hass.async_block_till_done()  # the lookback plans its retry
+
+    await simulator.reboot(0.2)
+    await stream_closed()
+    await simulator.wait_until_up()
+    fire_time(hass, LOOKBACK_RETRY_SECONDS + 1)
+    await simulator.counters.wait_for_connections("video", 1)
+    assert simulator.counters.total_connections["video"] == 2
+    assert stream.viewers == 1
+
+    # A retry still waiting when the entry unloads never runs.
+    await simulator.reboot(60)
+    await stream_closed()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    fire_time(hass, LOOKBACK_RETRY_SECONDS + 1)
+    await hass.async_block_till_done()
+    assert not stream.is_open
+    assert stream.viewers == 0
+
+
+def test_a_finished_clip_never_replaces_a_file(tmp_path: Path) -> None:
+    """A taken name gets a number; without hard links the clip is renamed."""
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"first")
+    temporary = tmp_path / ".clip.1.part.mp4"
+    temporary.write_bytes(b"second")
+    assert recorder._publish(temporary, clip) == tmp_path / "clip_1.mp4"
+    assert clip.read_bytes() == b"first"
+    assert (tmp_path / "clip_1.mp4").read_bytes() == b"second"
+    assert not temporary.exists()
+
+    temporary.write_bytes(b"third")
+    other = tmp_path / "other.mp4"
+    no_links = OSError(1, "Operation not permitted")
+    with patch.object(recorder.os, "link", side_effect=no_links):
+        assert recorder._publish(temporary, other) == other
+        assert other.read_bytes() == b"third"
+        temporary.write_bytes(b"fourth")
+        with pytest.raises(OSError, match="not permitted"):
+            recorder._publish(temporary, other)
+    assert other.read_bytes() == b"third"
