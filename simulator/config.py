@@ -102,6 +102,9 @@ class SimulatorConfig:
     output_monitor: bool = True
     #: ``io/port.cgi?monitor=`` streams (False: ``Request failed``).
     port_monitor: bool = True
+    #: Whether ``io/port.cgi?monitor=`` reports relays too (False: inputs
+    #: only, as the spec's words "a multipart stream of check inputs" allow).
+    port_monitor_relays: bool = True
     #: Parent groups param.cgi adds dynamic groups to (spec 5.1.1.4, 5.4):
     #: ``Event`` (event rules), ``Motion`` (motion windows). A device without
     #: one lists it as an unknown group and refuses to add to it.

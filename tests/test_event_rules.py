@@ -192,12 +192,15 @@ async def test_device_refusing_the_listing_has_no_rule_switches(
     entity_registry: er.EntityRegistry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """No switch, no error spam: the refusal is logged once."""
+    """No switch, no error spam: the refusal is logged once, and not asked again."""
     caplog.set_level(logging.INFO, logger="custom_components.cgi_camera")
     sim = await simulator_factory(dynamic_groups=("Motion",))
     entry = await setup(sim)
     await poll(hass, entry)
+    asked = [q for path, q in sim.counters.log if q.get("group") == "Event"]
     await poll(hass, entry)
+    await poll(hass, entry)
+    assert [q for path, q in sim.counters.log if q.get("group") == "Event"] == asked
     assert not [
         e
         for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)

@@ -9,6 +9,7 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 
+from custom_components.cgi_camera.api import IoEvent
 from custom_components.cgi_camera.diagnostics import (
     async_get_config_entry_diagnostics,
 )
@@ -132,3 +133,30 @@ async def test_the_relay_resync_after_a_reconnect_shows_a_change_made_meanwhile(
     fire_time(hass, POLL_SECONDS)  # the backoff step (and a poll)
     await wait_for_state(hass, "switch.cgi_camera_output_2", STATE_ON)
     await wait_for_inputs(coordinator, lambda: coordinator.relays_pushed)
+
+
+async def test_a_relay_pushed_while_a_poll_reads_the_relays_is_kept(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """The poll's answer is older than a relay state pushed during its request.
+
+    (The moment cannot be produced by the simulator: a wrapper around the
+    poll's relay read delivers the stream's event while it is in flight.)
+    """
+    with patch(SLOW_BACKOFF, lambda attempt: 30.0 if attempt else 0.0):
+        entry = await setup(simulator, platforms=PLATFORMS)
+    coordinator = entry.runtime_data.coordinator
+    channel = coordinator.channels[0]
+    simulator.faults.cut_streams("io")
+    await wait_for_inputs(coordinator, lambda: not coordinator.relays_pushed)
+    read = coordinator.client.io.output_states
+
+    async def read_then_push(ports: tuple[int, ...]) -> dict[int, bool]:
+        states = await read(ports)
+        channel._async_handle_event(IoEvent(1, True, output=True))
+        return states
+
+    with patch.object(coordinator.client.io, "output_states", read_then_push):
+        await coordinator.async_refresh()
+    assert coordinator.data.outputs[1] is True
+    assert hass.states.get(OUTPUT_1).state == STATE_ON

@@ -24,6 +24,7 @@ from .api import (
     CameraConnectionError,
     CameraError,
     CameraNotFoundError,
+    CameraRequestRefusedError,
     DeviceInfo,
     EventRule,
     IoEvent,
@@ -234,6 +235,10 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._wanted: Counter[Part] = Counter()
         # Parts whose last read failed (logged once, and once when back).
         self._failed_parts: set[Part] = set()
+        # Parts the device refuses for good (no Event group): never polled;
+        # and the parts read at least once.
+        self._refused_parts: set[Part] = set()
+        self._parts_read: set[Part] = set()
         self._first_read_lock = asyncio.Lock()
         # Parts to re-read before the next poll (after a PTZ command).
         self._due: set[Part] = set()
@@ -285,24 +290,42 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         data = CgiCameraData()
         sent = False
         read_relays = bool(self.output_ports) and not self.relays_pushed
+        versions = self._relay_versions()
         if read_relays:
             data.outputs = await self.client.io.output_states(self.output_ports)
             sent = True
         if self.device.capabilities.sd_card:
             data.storage, read = await self._async_storage_for_poll()
             sent = sent or read
-        parts = list(self._wanted)
+        parts = [part for part in self._wanted if part not in self._refused_parts]
         for part in parts:
             await self._async_poll_part(data, part, first=not sent)
             sent = True
         if not sent:
             await self.client.system.ping()
-        if not read_relays and self.data is not None:
-            # Pushed: as they are now, with what arrived during this poll.
-            data.outputs = dict(self.data.outputs)
+        if self.data is not None:
+            # Pushed relays as they are now; a relay pushed while this poll
+            # read the relays is newer than what it read.
+            newer = (
+                [p for p, n in self._relay_versions().items() if n != versions[p]]
+                if read_relays
+                else list(self.data.outputs)
+            )
+            for port in newer:
+                if port in self.data.outputs:
+                    data.outputs[port] = self.data.outputs[port]
         for part in self._wanted.keys() - parts:
             copy_part(self.data, data, part)  # wanted meanwhile, read already
         return data
+
+    def _relay_versions(self) -> dict[int, int]:
+        """How many changes of each relay the streams have pushed."""
+        return {
+            port: channel.versions.get((True, port), 0)
+            for channel in self.channels
+            if channel.carries_outputs
+            for port in self.output_ports
+        }
 
     async def _async_poll_part(
         self, data: CgiCameraData, part: Part, *, first: bool
@@ -320,6 +343,12 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             if first:
                 raise
             self._part_failed(part, err)
+        except (CameraNotFoundError, CameraRequestRefusedError) as err:
+            self._part_failed(part, err)
+            if part == EVENT_RULES and part not in self._parts_read:
+                # Refused from the first: a device without the Event group,
+                # not asked every poll again (until the entry reloads).
+                self._refused_parts.add(part)
         except CameraError as err:
             self._part_failed(part, err)
         else:
@@ -351,6 +380,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             )
 
     def _part_read(self, part: Part) -> None:
+        self._parts_read.add(part)
         if part in self._failed_parts:
             self._failed_parts.discard(part)
             _LOGGER.info("The %s of %s can be read again", _name(part), self.identity)

@@ -95,9 +95,10 @@ class MonitorChannel:
         self.carries_outputs = outputs
         self.state = PushState()
         self.events_since_poll = 0
-        # Per-port counters of pushed events, (output?, port) -> count: a
-        # resync answer never overwrites an event that arrived while the
-        # check request was in flight.
+        # Per-port counters of the states this stream told, (output?, port)
+        # -> count (events; relays also by a resync): a resync answer never
+        # overwrites an event that arrived while its request was in flight,
+        # nor a poll's answer a relay state told while it was.
         self.versions: dict[tuple[bool, int], int] = {}
         self.wake = asyncio.Event()
         self._stream_timeout: asyncio.Timeout | None = None
@@ -287,6 +288,9 @@ class MonitorChannel:
 
         inputs = {p: on for p, on in inputs.items() if unchanged(False, p)}
         outputs = {p: on for p, on in outputs.items() if unchanged(True, p)}
+        for port in outputs:
+            # Newer than what a poll that started before may read.
+            self.versions[True, port] = self.versions.get((True, port), 0) + 1
         if not self.state.connected:
             self.state.connected = True
             self.state.connected_since = dt_util.utcnow()

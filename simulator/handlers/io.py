@@ -87,6 +87,8 @@ async def io_cgi(  # noqa: PLR0911 - one answer per spec case
             if name == "monitor":
                 if not _has_monitor(sim, scope):
                     return failed(f"monitor is not supported by io/{scope}.cgi")
+                if scope == "port" and not sim.config.port_monitor_relays:
+                    ports = [(kind, port) for kind, port in ports if kind == "input"]
                 return await _monitor(request, sim, scope, ports)
             return text(_check(sim, scope, name, ports))
     actions = args.getall("action", [])

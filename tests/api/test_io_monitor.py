@@ -14,6 +14,7 @@ from cgi_camera_api import (
     IoMonitor,
     PortLayout,
 )
+from cgi_camera_api.discovery import Discovery
 from simulator import Simulator, SimulatorConfig
 from simulator.profiles import PROFILES, profile_config
 from tests.api.conftest import ClientFactory
@@ -119,8 +120,16 @@ async def test_probe_monitor_refused_without_that_monitor(
         ({"port_monitor": False, "output_monitor": False}, IoMonitor()),
         ({"inputs": 0}, IoMonitor(outputs_pushed=True)),
         ({"outputs": 0}, IoMonitor()),
+        ({"port_monitor_relays": False}, IoMonitor(outputs_pushed=True)),
     ],
-    ids=["port", "input_and_output", "relays_polled", "no_inputs", "no_relays"],
+    ids=[
+        "port",
+        "input_and_output",
+        "relays_polled",
+        "no_inputs",
+        "no_relays",
+        "port_monitor_without_relays",
+    ],
 )
 async def test_discovery_picks_the_fewest_monitor_connections(
     client_for: ClientFactory, config: dict[str, Any], expected: IoMonitor
@@ -141,3 +150,28 @@ async def test_every_profile_pushes_its_relays(
     monitor = info.capabilities.io_monitor
     assert monitor.outputs_pushed
     assert monitor.description
+
+
+async def test_a_port_monitor_that_leaves_relays_out_is_refused(
+    client_for: ClientFactory,
+) -> None:
+    """io/port.cgi's monitor is used only when its first report names every port."""
+    async with Simulator(SimulatorConfig(port_monitor_relays=False)) as sim:
+        client = client_for(sim, timeout=0.5)
+        await client.io.probe_monitor("/io/port.cgi", [1, 2, 3, 4])
+        with pytest.raises(CameraResponseError, match=r"port\(s\) \[3, 4\]"):
+            await client.io.probe_monitor(
+                "/io/port.cgi", [1, 2, 3, 4], reports_all=True
+            )
+
+
+async def test_probes_that_get_no_answer_find_nothing(
+    client_for: ClientFactory,
+) -> None:
+    """An optional probe left unanswered: no port monitor, no speaker; setup goes on."""
+    async with Simulator(SimulatorConfig()) as sim:
+        discovery = Discovery(client_for(sim, timeout=0.2), {})
+        sim.faults.hang_next(1)  # io/port.cgi?checkdirection
+        assert await discovery._io_monitor(2, 2) == IoMonitor(outputs_pushed=True)
+        sim.faults.hang_next(1)  # audio/transmit.cgi
+        assert await discovery._speaker() is None

@@ -44,6 +44,7 @@ from .errors import (
     CameraNotFoundError,
     CameraRequestRefusedError,
     CameraResponseError,
+    CameraTimeoutError,
 )
 from .models import Capabilities, DeviceInfo, IoMonitor
 from .params import normalise_mac
@@ -94,14 +95,22 @@ def _count(params: Mapping[str, str], name: str) -> int | None:
     return int(value) if value.isdecimal() else None
 
 
-async def _answers(request: Awaitable[object]) -> bool:
+async def _answers(
+    request: Awaitable[object], absent: tuple[type[Exception], ...] = ABSENT
+) -> bool:
     """Whether the device answers a probe; other errors (away, 401) raise."""
     try:
         await request
-    except ABSENT as err:
+    except absent as err:
         _LOGGER.debug("Probe refused: %s", err)
         return False
     return True
+
+
+# A probe for something optional that gets no answer in time (a monitor or
+# an empty transmit the device keeps waiting on) finds it absent: the device
+# answers everything else, and setup must not fail for an extra.
+OPTIONAL_ABSENT = (*ABSENT, CameraTimeoutError)
 
 
 class Discovery:
@@ -229,16 +238,17 @@ class Discovery:
             )
             try:
                 layout = await io.port_layout(inputs, outputs)
-            except ABSENT as err:
+            except OPTIONAL_ABSENT as err:
                 _LOGGER.debug("No io/port.cgi directions: %s", err)
                 layout = None
             if layout is not None and await _answers(
-                io.probe_monitor("/io/port.cgi", layout.ports)
+                io.probe_monitor("/io/port.cgi", layout.ports, reports_all=True),
+                OPTIONAL_ABSENT,
             ):
                 return IoMonitor(port_layout=layout, outputs_pushed=True)
         self.notes["io_monitor"] = "probe io/output.cgi?monitor=..."
         pushed = await _answers(
-            io.probe_monitor("/io/output.cgi", range(1, outputs + 1))
+            io.probe_monitor("/io/output.cgi", range(1, outputs + 1)), OPTIONAL_ABSENT
         )
         return IoMonitor(outputs_pushed=pushed)
 
@@ -307,7 +317,11 @@ class Discovery:
                 await self.client.audio.transmit_probe(audio_format.content_type)
             except CameraBusyError:
                 return audio_format.content_type
-            except (CameraNotFoundError, CameraForbiddenError) as err:
+            except (
+                CameraNotFoundError,
+                CameraForbiddenError,
+                CameraTimeoutError,
+            ) as err:
                 _LOGGER.debug("No speaker: %s", err)
                 return None
             except ABSENT as err:

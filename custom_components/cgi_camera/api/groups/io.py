@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Callable, Sequence
 import logging
+
+import aiohttp
 
 from ..errors import CameraNotFoundError, CameraRequestRefusedError, CameraResponseError
 from ..io import (
@@ -15,6 +18,7 @@ from ..io import (
     monitor_events,
     parse_active,
     parse_check,
+    parse_monitor_part,
 )
 from ..keepalive import KeepAliveWatch
 from ..models import IoEvent, PortLayout
@@ -24,6 +28,10 @@ from .base import ApiGroup
 _LOGGER = logging.getLogger(__name__)
 
 MAX_MONITOR_PART_BYTES = 64 * 1024
+# How long a monitor probe waits for the stream's first report of every port
+# (a device reports its states as soon as the stream opens; one that does
+# not is not waited on for long at setup).
+FIRST_REPORT_SECONDS = 2.0
 
 
 class IoApi(ApiGroup):
@@ -144,20 +152,55 @@ class IoApi(ApiGroup):
             return None
         return layout
 
-    async def probe_monitor(self, path: str, ports: Sequence[int]) -> None:
+    async def probe_monitor(
+        self, path: str, ports: Sequence[int], *, reports_all: bool = False
+    ) -> None:
         """Open ``<path>?monitor=...`` and close it once it is a multipart stream.
 
-        Raises like any request, and :class:`CameraResponseError` when the
-        answer is not a multipart stream (a device without that monitor).
+        With ``reports_all``, also wait (at most :data:`FIRST_REPORT_SECONDS`)
+        until its first parts have reported every port: ``io/port.cgi``'s monitor
+        is meant for relays only where it shows them.  Raises like any
+        request, and :class:`CameraResponseError` when the answer is not a
+        multipart stream or leaves a port out.
         """
+        checked = check_ports(ports)
         response = await self._stream_response(
-            path, [("monitor", check_ports(ports))], self._stall_timeout
+            path, [("monitor", checked)], self._stall_timeout
         )
         try:
             if not response.content_type.startswith("multipart/"):
                 raise CameraResponseError(f"GET {path}: no multipart monitor stream")
+            if reports_all:
+                await self._await_every_port(response, path, checked)
         finally:
             response.close()
+
+    async def _await_every_port(
+        self, response: aiohttp.ClientResponse, path: str, ports: tuple[int, ...]
+    ) -> None:
+        """Read monitor parts until each of ``ports`` was reported."""
+        parts = self._parts(
+            response, f"GET {path}", MAX_MONITOR_PART_BYTES, end_is_cut=False
+        )
+        mapper = PortMapper(ports, self.numbering)
+        missing = set(ports)
+        try:
+            async with asyncio.timeout(
+                min(FIRST_REPORT_SECONDS, self._transport.timeout)
+            ):
+                async for body in parts:
+                    reports = parse_monitor_part(body)
+                    mapper.learn(number for number, _ in reports)
+                    missing -= {mapper.port(number) for number, _ in reports}
+                    if not missing:
+                        return
+        except TimeoutError:
+            pass
+        finally:
+            await parts.aclose()
+        raise CameraResponseError(
+            f"GET {path}: the monitor did not report port(s) {sorted(missing)}"
+        )
 
     async def set_output(self, port: int, active: bool) -> None:
         """``io/output.cgi?action=<port>:/`` (or a backslash for inactive)."""
