@@ -152,14 +152,63 @@ async def test_update_checks_the_window_it_would_make(
         await call(hass, entry, "update_motion_window", window="M0", top=8000)
     assert info.value.translation_key == "invalid_argument"
     assert info.value.translation_placeholders == {
+        "field": "top",
+        "error": "must be less than bottom (7000)",
+    }
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, entry, "update_motion_window", window="M0", bottom=500)
+    assert info.value.translation_placeholders == {
         "field": "bottom",
-        "error": "must be greater than top (8000)",
+        "error": "must be greater than top (500)",
     }
     assert simulator.params["Motion.M0.Top"] == "500"
+    assert simulator.params["Motion.M0.Bottom"] == "7000"
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, entry, "update_motion_window", window="M7", top=1)
     assert info.value.translation_key == "motion_window_not_found"
     assert info.value.translation_placeholders["window"] == "M7"
+
+
+async def test_a_window_outside_the_assumed_rules_can_be_changed(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Only what is sent is checked: the device's own odd values are kept.
+
+    The device holds a bottom past 9999 and a right below 0, then a top
+    greater than its bottom; the window can still be renamed, and a coordinate is
+    checked only against a partner within 0..9999.
+    """
+    entry = await setup(simulator)
+    await call(hass, entry, "add_motion_window")
+    simulator.params.update(
+        {
+            "Motion.M0.Top": "9000",
+            "Motion.M0.Bottom": "12000",
+            "Motion.M0.Left": "8000",
+            "Motion.M0.Right": "-1",
+        }
+    )
+    await call(hass, entry, "update_motion_window", window="M0", name="Gate")
+    assert simulator.params["Motion.M0.Name"] == "Gate"
+    simulator.params["Motion.M0.Bottom"] = "100"
+    await call(hass, entry, "update_motion_window", window="M0", name="Door")
+    assert simulator.params["Motion.M0.Name"] == "Door"
+
+    # The right is out of range: any left; the bottom (100) is in range.
+    await call(hass, entry, "update_motion_window", window="M0", left=9500, top=50)
+    assert (simulator.params["Motion.M0.Left"], simulator.params["Motion.M0.Top"]) == (
+        "9500",
+        "50",
+    )
+    before = requests(simulator)
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, entry, "update_motion_window", window="M0", top=100)
+    assert info.value.translation_placeholders == {
+        "field": "top",
+        "error": "must be less than bottom (100)",
+    }
+    assert requests(simulator) == before + 1  # the listing, no update
+    assert simulator.params["Motion.M0.Top"] == "50"
 
 
 async def test_every_device_answer(

@@ -5,10 +5,11 @@ config entry). A window is a dynamic parameter group ``Motion.M<n>`` with a
 name and four coordinates, 0..9999 across the image with top above bottom
 and left left of right (see :mod:`.api.dynamic_groups`). Every value is
 checked before any request; the window an update names must exist (one
-listing first: the update's coordinates and the kept ones must still make a
-window). The device's answers to add and remove (spec 5.1.1.6) each
-have their message: not created, created without its values (naming the
-new window), not removed.
+listing first: a given coordinate must be in order with the partner the
+window keeps, when that partner is within the assumed rules).  The
+device's answers to add and remove (spec 5.1.1.6) each have their message:
+not created, created without its values (naming the new window), not
+removed.
 """
 
 from __future__ import annotations
@@ -188,10 +189,13 @@ async def _update_motion_window(
         current = await _existing(entry, window)
     except CameraError as err:
         raise _failed(err) from err
-    # The new coordinates with the ones kept must still make a window.
-    merged = {c: values.get(c, getattr(current, c)) for c in COORDINATES}
+    # Only the given coordinates are checked, each against the device's
+    # partner it keeps; a window the device holds outside the assumed rules
+    # can still be renamed or moved.
+    given = {c: values[c] for c in COORDINATES if c in values}
+    kept = {c: getattr(current, c) for c in COORDINATES}
     try:
-        check_window(merged)
+        check_window(given, kept)
     except CameraValueError as err:
         raise invalid(
             "invalid_argument", field=err.argument, error=_reason(err)

@@ -65,8 +65,11 @@ _ENCODERS: dict[AudioFormat, tuple[str, ...]] = {
     G726_24: ("-c:a", "g726le", "-b:a", "24k", "-f", "g726le"),
 }
 
-# ffmpeg names the media's URL in its errors; its query holds a signature.
-_URL_RE = re.compile(r"(https?://[^\s?]+)\?\S*")
+# ffmpeg names the media's URL in its errors: the user information may hold
+# a password, the query a signature (authSig).  Only the scheme, host and
+# path are kept (ffmpeg takes the last "@" before the path as the end of the
+# user information, as the greedy match does).
+_URL_RE = re.compile(r"(https?://)(?:[^\s/?#]*@)?([^\s?#]*)\S*")
 
 
 def _unreadable(reason: str) -> HomeAssistantError:
@@ -170,7 +173,7 @@ async def async_transcode(
         if process.returncode is None:
             process.kill()
             await process.wait()
-    message = _URL_RE.sub(r"\1", errors.decode(errors="replace")).strip()
+    message = _URL_RE.sub(r"\1\2", errors.decode(errors="replace")).strip()
     if process.returncode or not audio:
         _LOGGER.debug("ffmpeg could not convert the sound: %s", message)
         lines = message.splitlines()

@@ -21,7 +21,11 @@ from cgi_camera_api import (
     EventRule,
     MotionWindow,
 )
-from cgi_camera_api.dynamic_groups import parse_event_rules, parse_motion_windows
+from cgi_camera_api.dynamic_groups import (
+    check_window,
+    parse_event_rules,
+    parse_motion_windows,
+)
 from simulator import PROFILES, Simulator
 
 from . import spec_examples as spec
@@ -252,6 +256,48 @@ async def test_refused_before_any_request(
         await call(client)  # type: ignore[misc]
     assert info.value.argument == argument
     assert raw.targets == []
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ({}, {"top": 9000, "bottom": 100, "left": 5, "right": 5}),
+        ({"top": 50}, {"top": 9000, "bottom": 100}),
+        ({"top": 500}, {"bottom": 12000}),
+        ({"bottom": 1}, {"top": -1}),
+        ({"left": 9000}, {"right": None}),
+        ({"right": 10}, {"left": 20000}),
+        ({"left": 9000, "right": 9001}, {"left": 1, "right": 2}),
+    ],
+)
+def test_kept_coordinates_outside_the_assumed_rules_are_left_alone(
+    given: dict[str, int], kept: dict[str, int | None]
+) -> None:
+    """Only the given coordinates are checked; a kept partner only in 0..9999."""
+    check_window(given, kept)
+
+
+@pytest.mark.parametrize(
+    ("given", "kept", "argument", "reason"),
+    [
+        ({"top": 8000}, {"bottom": 7000}, "top", "must be less than bottom (7000)"),
+        ({"bottom": 500}, {"top": 500}, "bottom", "must be greater than top (500)"),
+        ({"left": 0}, {"right": 0}, "left", "must be less than right (0)"),
+        ({"right": 1}, {"left": 9999}, "right", "must be greater than left (9999)"),
+        ({"top": 10000}, {}, "top", None),
+    ],
+)
+def test_a_given_coordinate_out_of_order_with_its_kept_partner(
+    given: dict[str, int],
+    kept: dict[str, int | None],
+    argument: str,
+    reason: str | None,
+) -> None:
+    with pytest.raises(CameraValueError) as info:
+        check_window(given, kept)
+    assert info.value.argument == argument
+    if reason is not None:
+        assert str(info.value) == f"{argument}: {reason}"
 
 
 # -- against the simulator, on every profile ------------------------------------------

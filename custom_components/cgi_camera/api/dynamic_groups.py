@@ -10,13 +10,15 @@ Motion windows (spec 5.4) are given by ``Name``, ``Top``, ``Bottom``,
 ``Bottom=7000``, ``Left=5000``, ``Right=8500``, and ``Top=1500``,
 ``Bottom=8000`` in an update) imply whole numbers of up to four digits, so
 0..9999 across the image, with ``Top`` above ``Bottom`` and ``Left`` left of
-``Right`` (the smaller number first).
+``Right`` (the smaller number first).  Being assumed, these rules hold only
+for the values sent: a window the device holds outside them is left as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 import re
+from typing import TypeGuard
 
 from .errors import CameraValueError, check_range
 from .models import EventRule, MotionWindow
@@ -30,6 +32,8 @@ COORDINATE_MIN = 0
 COORDINATE_MAX = 9999
 COORDINATES = ("top", "bottom", "left", "right")
 """The window's coordinates, as arguments; the parameter is capitalised."""
+_PAIRS = (("top", "bottom"), ("left", "right"))
+"""Each pair's first coordinate is the smaller."""
 
 _NUMBER_RE = re.compile(r"^-?\d+$")
 
@@ -101,11 +105,19 @@ def parse_motion_windows(params: Mapping[str, str]) -> tuple[MotionWindow, ...]:
     return tuple(windows)
 
 
-def check_window(coordinates: Mapping[str, int | None]) -> None:
+def check_window(
+    coordinates: Mapping[str, int | None],
+    kept: Mapping[str, int | None] | None = None,
+) -> None:
     """Raise :class:`CameraValueError` for a coordinate the window cannot have.
 
     Each given coordinate is a whole number 0..9999; where both of a pair
-    are given, top is less than bottom and left less than right.
+    are given, top is less than bottom and left less than right.  ``kept``
+    are the coordinates a window being updated has on the device: a given
+    coordinate whose partner is not given must still be in order with the
+    kept partner, but only when that partner is within 0..9999.  The range
+    and the order are assumed from the spec's examples, so a device may hold
+    a window outside them, and such a window can still be renamed or moved.
     """
     for argument in COORDINATES:
         value = coordinates.get(argument)
@@ -114,9 +126,39 @@ def check_window(coordinates: Mapping[str, int | None]) -> None:
         if not isinstance(value, int) or isinstance(value, bool):
             raise CameraValueError(argument, "must be a whole number", value=value)
         check_range(argument, value, COORDINATE_MIN, COORDINATE_MAX)
-    for first, second in (("top", "bottom"), ("left", "right")):
+    for first, second in _PAIRS:
         low, high = coordinates.get(first), coordinates.get(second)
-        if low is not None and high is not None and not low < high:
+        if low is not None and high is not None:
+            if not low < high:
+                raise CameraValueError(
+                    second, f"must be greater than {first} ({low})", value=high
+                )
+        elif kept is not None:
+            _check_against_kept(first, low, second, high, kept)
+
+
+def _check_against_kept(
+    first: str,
+    low: int | None,
+    second: str,
+    high: int | None,
+    kept: Mapping[str, int | None],
+) -> None:
+    """The one given coordinate of a pair against the device's partner."""
+    if low is not None:
+        partner = kept.get(second)
+        if _assumed(partner) and not low < partner:
             raise CameraValueError(
-                second, f"must be greater than {first} ({low})", value=high
+                first, f"must be less than {second} ({partner})", value=low
             )
+    elif high is not None:
+        partner = kept.get(first)
+        if _assumed(partner) and not partner < high:
+            raise CameraValueError(
+                second, f"must be greater than {first} ({partner})", value=high
+            )
+
+
+def _assumed(value: int | None) -> TypeGuard[int]:
+    """Whether a device's coordinate is within the assumed 0..9999."""
+    return isinstance(value, int) and COORDINATE_MIN <= value <= COORDINATE_MAX
