@@ -518,3 +518,11 @@ async def test_options_flow_clip_options(
     assert entry.options["lookback_3"] == 5
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data is not runtime
+    # The reloaded entry's hub keeps 5 s of source 3, and nothing of the others.
+    hub = entry.runtime_data.live_streams
+    assert hub is not None
+    assert hub is not runtime.live_streams
+    rings = {source: hub.stream(source).lookback for source in range(1, 5)}
+    assert rings[3] is not None
+    assert rings[3].seconds == 5
+    assert [rings[source] for source in (1, 2, 4)] == [None, None, None]

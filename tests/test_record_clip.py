@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+import errno
 import json
 import os
 from pathlib import Path
 import stat
 import subprocess
+import threading
 import time
 from typing import Any
 from unittest.mock import patch
@@ -27,12 +29,13 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.cgi_camera import recorder
+from custom_components.cgi_camera import clip_retention, recorder
 from custom_components.cgi_camera.const import (
     CONF_CLIP_CODEC,
     CONF_CLIP_RETENTION_DAYS,
     DOMAIN,
     EVENT_CLIP_SAVED,
+    MAX_CLIP_SECONDS,
 )
 from custom_components.cgi_camera.live_stream import (
     LOOKBACK_RETRY_SECONDS,
@@ -155,6 +158,18 @@ async def record(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
     result = response[CAMERA]
     assert isinstance(result, dict)
     return result
+
+
+async def use_ffmpeg_script(hass: HomeAssistant, folder: Path, script: str) -> None:
+    """Make Home Assistant's ffmpeg a shell script (it answers the version check)."""
+    binary = folder / "ffmpeg-script"
+    binary.write_text(
+        f'#!/bin/sh\n[ "$1" = "-version" ] && exec ffmpeg -version\n{script}\n'
+    )
+    binary.chmod(0o755)
+    assert await async_setup_component(
+        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": str(binary)}}
+    )
 
 
 def clip_files(folder: Path) -> list[Path]:
@@ -399,6 +414,13 @@ async def test_unload_during_a_recording_finalises_it(
         ({"duration": 5, "filename": "{{ '' }}"}, "clip_path_invalid"),
         ({"duration": 5, "filename": "{{ 1 | no_such_filter }}"}, "invalid_argument"),
         ({"duration": 5, "filename": "{{ 1 / 0 }}"}, "clip_path_invalid"),
+        # Names the file system refuses: a NUL, a file name over 255 bytes,
+        # a folder name over 255 bytes (not created yet), and a name that
+        # fits but whose temporary name (15 bytes longer) does not.
+        ({"duration": 5, "filename": "{{ 'a\\x00' }}"}, "clip_path_invalid"),
+        ({"duration": 5, "filename": "{{ 'x' * 300 }}"}, "clip_path_invalid"),
+        ({"duration": 5, "filename": "{{ 'd' * 300 }}/clip"}, "clip_path_invalid"),
+        ({"duration": 5, "filename": "{{ 'x' * 246 }}"}, "clip_path_invalid"),
     ],
 )
 async def test_bad_input_is_refused_before_any_request(
@@ -502,20 +524,142 @@ async def test_ffmpeg_that_fails_at_once(
     error: str,
 ) -> None:
     """An ffmpeg that stops reading: its error, and no file left."""
-    failing = tmp_path / "ffmpeg-failing"
-    # It answers Home Assistant's version check, and fails to record.
-    failing.write_text(
-        f'#!/bin/sh\n[ "$1" = "-version" ] && exec ffmpeg -version\n{script}\n'
-    )
-    failing.chmod(0o755)
-    assert await async_setup_component(
-        hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": str(failing)}}
-    )
+    await use_ffmpeg_script(hass, tmp_path, script)
     await setup(simulator, platforms=[Platform.CAMERA])
     with pytest.raises(HomeAssistantError) as raised:
         await record(hass, duration=3)
     assert raised.value.translation_key == "clip_write_failed"
     assert raised.value.translation_placeholders["error"].startswith(error)
+    assert clip_files(media) == []
+
+
+# Far more messages than a pipe holds (64 KiB), as from an ffmpeg that
+# complains about every frame, a blank line, and one line over the 64 KiB a
+# line may have; only then does it read the frames.
+FLOOD = (
+    "yes '[mjpeg @ 0x55d0] unable to decode APP fields: Invalid data found when"
+    " processing input' | head -n 4000 >&2\n"
+    "echo >&2\n"
+    "head -c 100000 /dev/zero | tr '\\0' x >&2; echo >&2\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("then", "error"),
+    [
+        ('exec ffmpeg "$@"', None),
+        # Its own error, though it exits with 0: no clip.
+        ('echo "Error writing trailer: No space left on device" >&2', "Error writing"),
+    ],
+)
+async def test_ffmpeg_messages_never_stop_a_recording(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    tmp_path: Path,
+    then: str,
+    error: str | None,
+) -> None:
+    """ffmpeg's messages are read while it runs: a flood of them neither
+    blocks ffmpeg nor the recording, and its error still counts."""
+    await use_ffmpeg_script(hass, tmp_path, FLOOD + then)
+    await setup(simulator, platforms=[Platform.CAMERA])
+    async with asyncio.timeout(WAIT_TIMEOUT):
+        if error is None:
+            response = await record(hass, duration=2)
+            assert probe(Path(response["path"]))["codec_name"] == "h264"
+            assert clip_files(media) == [Path(response["path"])]
+            return
+        with pytest.raises(HomeAssistantError) as raised:
+            await record(hass, duration=2)
+    assert raised.value.translation_key == "clip_write_failed"
+    assert raised.value.translation_placeholders["error"].startswith(error)
+    assert clip_files(media) == []
+
+
+@pytest.mark.parametrize(
+    ("script", "limit", "duration", "error"),
+    [
+        # It never reads a frame: killed long before the clip's 60 s.
+        ("exec sleep 600", "FFMPEG_WRITE_TIMEOUT", 60, recorder.FFMPEG_STALLED),
+        # It reads every frame, but never finishes the file.
+        (
+            "cat >/dev/null; exec sleep 600",
+            "FFMPEG_FINISH_TIMEOUT",
+            1,
+            "ffmpeg did not finish the file",
+        ),
+    ],
+)
+async def test_a_stuck_ffmpeg_is_killed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    tmp_path: Path,
+    ffmpeg_watch: FfmpegWatch,
+    script: str,
+    limit: str,
+    duration: int,
+    error: str,
+) -> None:
+    """An ffmpeg stuck for a while is killed: a translated error, no file and
+    no process left."""
+    await use_ffmpeg_script(hass, tmp_path, script)
+    await setup(simulator, platforms=[Platform.CAMERA])
+    with (
+        patch.object(recorder, limit, 0.5),
+        pytest.raises(HomeAssistantError) as raised,
+    ):
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            await record(hass, duration=duration)
+    assert raised.value.translation_key == "clip_write_failed"
+    assert raised.value.translation_placeholders["error"] == error
+    assert clip_files(media) == []
+    [process] = ffmpeg_watch.processes
+    assert process.returncode is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(process.pid, 0)  # reaped: no such process any more
+
+
+@pytest.mark.parametrize("stage", ["creating the file", "starting ffmpeg"])
+async def test_a_cancelled_recording_leaves_no_file(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    media: Path,
+    stage: str,
+) -> None:
+    """Cancelled while its temporary file is created or ffmpeg starts: no file left."""
+    await setup(simulator, platforms=[Platform.CAMERA])
+    reached = hass.loop.create_future()
+    release = threading.Event()
+    create = recorder._create_private_file
+
+    def slow_create(path: Path) -> None:
+        hass.loop.call_soon_threadsafe(reached.set_result, None)
+        release.wait(WAIT_TIMEOUT)  # the file appears after the cancellation
+        create(path)
+
+    async def stuck_start(self: recorder.FfmpegClipWriter) -> None:
+        reached.set_result(None)
+        await asyncio.Event().wait()
+
+    target = (
+        patch.object(recorder, "_create_private_file", slow_create)
+        if stage == "creating the file"
+        else patch.object(recorder.FfmpegClipWriter, "async_start", stuck_start)
+    )
+    with target:
+        recording = asyncio.ensure_future(record(hass, duration=5))
+        async with asyncio.timeout(WAIT_TIMEOUT):
+            await reached
+        recording.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await recording
+    await hass.async_block_till_done()  # the executor's jobs have ended
     assert clip_files(media) == []
 
 
@@ -598,14 +742,24 @@ async def test_retention_prunes_old_clips_daily(
     setup: SetupIntegration,
     media: Path,
 ) -> None:
-    """Clips older than the retention go at start and daily; one being written stays."""
+    """Clips older than the retention go at start and daily.
+
+    A temporary file (a clip being written) goes only once it is a day older
+    than any recording lasts: a crash left it.
+    """
     day = media / "cgi_camera" / DEVICE_FOLDER / "camera_1" / "2026-01-01"
     day.mkdir(parents=True)
-    old, fresh, writing = day / "old.mp4", day / "fresh.mp4", day / ".w.1.part.mp4"
+    old, fresh = day / "old.mp4", day / "fresh.mp4"
+    writing, crashed = day / ".w.1.part.mp4", day / ".c.2.part.mp4"
     now = time.time()
-    for path, age_days in ((old, 8), (fresh, 2), (writing, 8)):
+    for path, age in (
+        (old, 8 * 86400),
+        (fresh, 2 * 86400),
+        (writing, 86400),  # older than the retention below, still too young
+        (crashed, MAX_CLIP_SECONDS + 86400 + 60),
+    ):
         path.write_bytes(b"clip")
-        os.utime(path, (now - age_days * 86400,) * 2)
+        os.utime(path, (now - age,) * 2)
 
     entry = await setup(simulator, platforms=[Platform.CAMERA])
     await hass.async_block_till_done()
@@ -614,11 +768,55 @@ async def test_retention_prunes_old_clips_daily(
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_CLIP_RETENTION_DAYS: 1}
     )
-    writing.unlink()
     fire_time(hass, 86400 + 1)
+    await hass.async_block_till_done()
+    assert clip_files(media) == [writing]
+
+    writing.unlink()
+    fire_time(hass, 2 * 86400 + 1)
     await hass.async_block_till_done()
     assert clip_files(media) == []
     assert not (media / "cgi_camera" / DEVICE_FOLDER / "camera_1").exists()
+
+
+def test_retention_keeps_a_folder_it_may_not_remove(tmp_path: Path) -> None:
+    """A folder that cannot go (refused, or a recording just started in it) stays.
+
+    Tests run as root, who may remove anything: the refusal is simulated.
+    """
+    day = tmp_path / "camera_1" / "2026-01-01"
+    day.mkdir(parents=True)
+    old = day / "old.mp4"
+    old.write_bytes(b"clip")
+    os.utime(old, (0, 0))
+    refused = OSError(errno.ENOTEMPTY, "Directory not empty")
+    with patch.object(Path, "rmdir", side_effect=refused) as rmdir:
+        assert clip_retention.prune_clips(tmp_path, 1, time.time()) == [old]
+    # The day folder stays, and so does the camera folder that holds it.
+    assert rmdir.call_count == 1
+    assert day.is_dir()
+
+
+def test_retention_skips_what_it_cannot_remove(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A clip that cannot go is logged and kept; a folder named like a clip is
+    not taken for one."""
+    day = tmp_path / "camera_1" / "2026-01-01"
+    named_like_a_clip = day / "folder.mp4"
+    named_like_a_clip.mkdir(parents=True)
+    (named_like_a_clip / "notes.txt").write_text("mine")
+    old = day / "old.mp4"
+    old.write_bytes(b"clip")
+    for path in (old, named_like_a_clip):
+        os.utime(path, (0, 0))
+    refused = PermissionError(errno.EACCES, "Permission denied")
+    with patch.object(Path, "unlink", side_effect=refused):
+        assert clip_retention.prune_clips(tmp_path, 1, time.time()) == []
+    assert old.is_file()
+    assert named_like_a_clip.is_dir()
+    assert caplog.text.count("Could not remove the old clip") == 1
+    assert str(old) in caplog.text
 
 
 async def test_lookback_reopens_the_stream_after_a_restart(

@@ -125,6 +125,22 @@ async def test_an_activated_input_records_a_clip_and_notifies(
             False,
         ),
         ("event", "2026-01-01T00:00:00", "unavailable", {}, False),
+        # Back from unavailable (a reconnect, a reload) with the last event.
+        (
+            "event",
+            "unavailable",
+            "2026-01-01T00:00:00",
+            {"event_type": "activated"},
+            False,
+        ),
+        # Only an attribute changed: no new event.
+        (
+            "event",
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00",
+            {"event_type": "ring"},
+            False,
+        ),
     ],
 )
 async def test_which_changes_activate(
@@ -136,7 +152,7 @@ async def test_which_changes_activate(
     attributes: dict[str, str],
     records: bool,
 ) -> None:
-    """Only a binary sensor turning on, or an "activated" or "ring" event, records."""
+    """A binary sensor turning on, or a new "activated" or "ring" event, records."""
     install_blueprint(hass, tmp_path)
     entity_id = f"{domain}.front_door"
     hass.states.async_set(entity_id, old)

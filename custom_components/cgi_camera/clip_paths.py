@@ -4,12 +4,16 @@ By default a clip is ``<media>/cgi_camera/<device>/<camera>/<YYYY-MM-DD>/
 <HH-MM-SS>.mp4`` in Home Assistant's local media folder, so the media
 browser shows the clips by device, camera and day.  A template may name any
 other file, but only in a media folder or in ``allowlist_external_dirs``.
+A clip being written has a hidden temporary name beside its own.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+import errno
+import os
 from pathlib import Path
+import secrets
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -65,22 +69,71 @@ def render_clip_path(template: Template, variables: dict[str, Any]) -> Path:
     return path
 
 
+def temporary_path(path: Path) -> Path:
+    """Return a hidden name, unique to one recording, for the clip being written."""
+    return path.with_name(f".{path.stem}.{secrets.token_hex(4)}.part{path.suffix}")
+
+
+def is_temporary(path: Path) -> bool:
+    """Return whether ``path`` is a clip still being written."""
+    return path.name.startswith(".") and ".part" in path.suffixes
+
+
 def check_clip_path(hass: HomeAssistant, path: Path) -> Path:
     """Return ``path`` made absolute and free; refuse one outside the allowed folders.
 
     Blocking (it resolves the path): run it in the executor.  An existing
-    file is not overwritten: the clip gets a numbered name beside it.
+    file is not overwritten: the clip gets a numbered name beside it.  A
+    name the file system refuses (a NUL, too long) is refused here, before
+    the recording joins the stream.
     """
     if not path.is_absolute():
         path = media_root(hass) / path
-    resolved = path.resolve()
-    allowed = [Path(folder).resolve() for folder in hass.config.media_dirs.values()]
-    if not hass.config.is_allowed_path(str(resolved)) and not any(
-        resolved.is_relative_to(folder) for folder in allowed
-    ):
-        raise invalid("clip_path_not_allowed", path=str(path))
-    candidate, number = resolved, 1
-    while candidate.exists():
-        candidate = resolved.with_name(f"{resolved.stem}_{number}{resolved.suffix}")
+    try:
+        resolved = path.resolve()
+        allowed = [Path(folder).resolve() for folder in hass.config.media_dirs.values()]
+        if not hass.config.is_allowed_path(str(resolved)) and not any(
+            resolved.is_relative_to(folder) for folder in allowed
+        ):
+            raise invalid("clip_path_not_allowed", path=str(path))
+        return _free_path(resolved)
+    except OSError as err:
+        raise invalid("clip_path_invalid", error=err.strerror or err) from err
+    except ValueError as err:  # a NUL in the name
+        raise invalid("clip_path_invalid", error=err) from err
+
+
+def _free_path(path: Path) -> Path:
+    """Return ``path``, or a numbered name beside it if that is taken."""
+    candidate, number = path, 1
+    while _taken(candidate):
+        candidate = path.with_name(f"{path.stem}_{number}{path.suffix}")
         number += 1
+    _check_name_lengths(candidate)
     return candidate
+
+
+def _taken(path: Path) -> bool:
+    """Return whether a file (or a dangling link) has this name.
+
+    Unlike ``Path.exists``, whose newer versions answer False for any
+    error, a name the system refuses raises OSError or ValueError.
+    """
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
+
+
+def _check_name_lengths(path: Path) -> None:
+    """Raise OSError when a folder's or the temporary file's name is too long.
+
+    Folders that do not exist yet are created only when the recording
+    starts, and the temporary name is the longest one the clip will have.
+    """
+    existing = next(folder for folder in path.parents if os.path.isdir(folder))
+    limit = os.pathconf(existing, "PC_NAME_MAX")
+    names = [*path.parent.parts[1:], temporary_path(path).name]
+    if 0 < limit < max(len(os.fsencode(name)) for name in names):
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))

@@ -3,12 +3,14 @@
 Once at start and then daily, the files of the device's clip folder (see
 :mod:`.clip_paths`) whose modification time is older than the option's days
 go, and so do the day folders they leave empty.  A clip being written has a
-hidden temporary name (:func:`.recorder.is_temporary`) and is never pruned.
-Clips that a file name template put elsewhere are the user's to manage.
+hidden temporary name (:func:`.clip_paths.is_temporary`): it goes only when
+it is much older than any recording lasts (a crash left it there).  Clips
+that a file name template put elsewhere are the user's to manage.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 import logging
 from pathlib import Path
@@ -18,9 +20,13 @@ from typing import TYPE_CHECKING
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 
-from .clip_paths import CLIP_SUFFIX, device_folder
-from .const import CONF_CLIP_RETENTION_DAYS, DEFAULT_CLIP_RETENTION_DAYS, DOMAIN
-from .recorder import is_temporary
+from .clip_paths import CLIP_SUFFIX, device_folder, is_temporary
+from .const import (
+    CONF_CLIP_RETENTION_DAYS,
+    DEFAULT_CLIP_RETENTION_DAYS,
+    DOMAIN,
+    MAX_CLIP_SECONDS,
+)
 
 if TYPE_CHECKING:
     from .runtime import CgiCameraConfigEntry
@@ -29,6 +35,9 @@ _LOGGER = logging.getLogger(__name__)
 
 PRUNE_INTERVAL = timedelta(days=1)
 SECONDS_PER_DAY = 86400
+# A recording writes its temporary file for MAX_CLIP_SECONDS at most (and a
+# little more for its lookback and the finish): one a day older is a crash's.
+STALE_TEMPORARY_SECONDS = MAX_CLIP_SECONDS + SECONDS_PER_DAY
 
 
 def prune_clips(folder: Path, days: int, now: float) -> list[Path]:
@@ -38,11 +47,13 @@ def prune_clips(folder: Path, days: int, now: float) -> list[Path]:
     """
     if not folder.is_dir():
         return []
-    oldest_kept = now - days * SECONDS_PER_DAY
+    oldest_clip = now - days * SECONDS_PER_DAY
+    oldest_temporary = now - STALE_TEMPORARY_SECONDS
     removed = []
     for clip in folder.rglob(f"*{CLIP_SUFFIX}"):
-        if is_temporary(clip) or not clip.is_file():
+        if not clip.is_file():
             continue
+        oldest_kept = oldest_temporary if is_temporary(clip) else oldest_clip
         try:
             if clip.stat().st_mtime < oldest_kept:
                 clip.unlink()
@@ -51,8 +62,10 @@ def prune_clips(folder: Path, days: int, now: float) -> list[Path]:
             _LOGGER.warning("Could not remove the old clip %s: %s", clip, err)
     # Deepest first, so that a camera folder whose days went goes too.
     for directory in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
-        if directory.is_dir() and not any(directory.iterdir()):
-            directory.rmdir()
+        # A folder may be refused, or a recording may start in it meanwhile.
+        with contextlib.suppress(OSError):
+            if directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()
     return removed
 
 

@@ -11,18 +11,21 @@ ffmpeg writes a hidden temporary file next to the clip, created with mode
 0600; only a finished clip gets its final name (a hard link that never
 replaces a file, then the temporary name goes), so a failed one never lies
 there half written, and two clips of the same second both stay.
+
+ffmpeg's messages are read while it runs (a full pipe would stop it), and
+an ffmpeg that stops reading its frames is killed: a recording always ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 import contextlib
 from dataclasses import dataclass
 import logging
 import os
 from pathlib import Path
-import secrets
 from typing import Any
 
 from homeassistant.components.ffmpeg import get_ffmpeg_manager
@@ -30,6 +33,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from .api import CameraError
+from .clip_paths import temporary_path
 from .const import DOMAIN
 from .live_stream import LiveStreamHub, LiveViewer, Source
 from .lookback import TimedFrame
@@ -38,6 +42,11 @@ _LOGGER = logging.getLogger(__name__)
 
 # ffmpeg needs little time to close a file; a stuck one is killed after this.
 FFMPEG_FINISH_TIMEOUT = 60.0
+# ffmpeg takes a frame in far less; one that took none for this long is stuck.
+FFMPEG_WRITE_TIMEOUT = 10.0
+FFMPEG_STALLED = "ffmpeg stopped reading the frames"
+# The last lines of ffmpeg's messages kept for the log of a failed clip.
+FFMPEG_KEPT_LINES = 20
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700
 
@@ -146,6 +155,11 @@ class FfmpegClipWriter:
             str(target),
         ]
         self.process: asyncio.subprocess.Process | None = None
+        # The last lines ffmpeg wrote, and the last of its own errors.
+        self.lines: deque[str] = deque(maxlen=FFMPEG_KEPT_LINES)
+        self.failure: str | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._stalled = False
 
     async def async_start(self) -> None:
         """Start ffmpeg; OSError when it cannot run."""
@@ -155,44 +169,85 @@ class FfmpegClipWriter:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
+        assert self.process.stderr is not None
+        # A part of this writer, not a task of the entry: the unload cancels
+        # those at once, while this one must read until ffmpeg has finished
+        # the file.  async_finish and async_kill always end it.
+        self._reader = asyncio.create_task(
+            self._async_read_messages(self.process.stderr),
+            name=f"{DOMAIN} ffmpeg messages",
+        )
+
+    async def _async_read_messages(self, stream: asyncio.StreamReader) -> None:
+        """Read ffmpeg's messages until it exits, keeping the last ones."""
+        while True:
+            try:
+                line = await stream.readline()
+            except ValueError:  # longer than the stream's limit: dropped
+                continue
+            if not line:
+                return
+            text = line.decode(errors="replace").rstrip()
+            if not text:
+                continue
+            self.lines.append(text)
+            # Some ffmpeg versions exit with 0 when the file could not be
+            # finished ("Error writing trailer ...: No space left on device");
+            # its own errors start with "Error", a decoder's with "[mjpeg @ ...]".
+            if text.startswith("Error"):
+                self.failure = text
 
     async def async_write(self, frame: bytes) -> None:
-        """Hand one frame to ffmpeg (waits while its input is full)."""
+        """Hand one frame to ffmpeg (waits while its input is full).
+
+        An ffmpeg that takes nothing for FFMPEG_WRITE_TIMEOUT is killed, and
+        its input is then a broken pipe.
+        """
         assert self.process is not None
         assert self.process.stdin is not None
         self.process.stdin.write(frame)
-        await self.process.stdin.drain()
+        try:
+            async with asyncio.timeout(FFMPEG_WRITE_TIMEOUT):
+                await self.process.stdin.drain()
+        except TimeoutError:
+            self._stalled = True
+            await self.async_kill()
+            raise BrokenPipeError(FFMPEG_STALLED) from None
 
     async def async_finish(self) -> str | None:
         """End the input and wait for ffmpeg; return its error, None on success."""
         process = self.process
         assert process is not None
         assert process.stdin is not None
+        assert self._reader is not None
         with contextlib.suppress(OSError):
             process.stdin.close()
         try:
             async with asyncio.timeout(FFMPEG_FINISH_TIMEOUT):
-                _, stderr = await process.communicate()
+                await process.wait()
+                await asyncio.wait([self._reader])  # its last messages
         except TimeoutError:
             await self.async_kill()
             return "ffmpeg did not finish the file"
-        lines = stderr.decode(errors="replace").strip().splitlines()
-        # Some ffmpeg versions exit with 0 when the file could not be
-        # finished ("Error writing trailer ...: No space left on device");
-        # its own errors start with "Error", a decoder's with "[mjpeg @ ...]".
-        failures = [line for line in lines if line.startswith("Error")]
-        if process.returncode == 0 and not failures:
+        if self._stalled:
+            return FFMPEG_STALLED
+        if process.returncode == 0 and self.failure is None:
             return None
-        if failures:
-            return failures[-1]
-        return lines[-1] if lines else f"ffmpeg exited with {process.returncode}"
+        if self.failure is not None:
+            return self.failure
+        return (
+            self.lines[-1] if self.lines else f"ffmpeg exited with {process.returncode}"
+        )
 
     async def async_kill(self) -> None:
-        """Stop ffmpeg at once and reap it."""
+        """Stop ffmpeg at once, reap it, and stop reading its messages."""
         if (process := self.process) is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.wait([self._reader])
 
 
 def _create_private_file(path: Path) -> None:
@@ -200,11 +255,6 @@ def _create_private_file(path: Path) -> None:
     path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     os.close(descriptor)
-
-
-def _temporary_path(path: Path) -> Path:
-    """Return a hidden name, unique to this recording, for the clip being written."""
-    return path.with_name(f".{path.stem}.{secrets.token_hex(4)}.part{path.suffix}")
 
 
 def _publish(temporary: Path, path: Path) -> Path:
@@ -228,11 +278,6 @@ def _publish(temporary: Path, path: Path) -> Path:
             return candidate
         temporary.unlink()
         return candidate
-
-
-def is_temporary(path: Path) -> bool:
-    """Return whether ``path`` is a clip still being written."""
-    return path.name.startswith(".") and ".part" in path.suffixes
 
 
 def _no_frames(reason: str) -> HomeAssistantError:
@@ -278,7 +323,7 @@ class ClipRecording:
         self.hub = hub
         self.source = source
         self.path = path
-        self.temporary = _temporary_path(path)
+        self.temporary = temporary_path(path)
         self.duration = duration
         self.lookback = lookback
         self.codec = codec
@@ -302,8 +347,8 @@ class ClipRecording:
             async with self.hub.async_view(self.source) as viewer:
                 called = self.hass.loop.time()
                 held = self._lookback_frames(called)
-                await self._async_open(writer)
                 try:
+                    await self._async_open(writer)
                     reason = await self._async_feed(viewer, feeder, called, held)
                 except BaseException:
                     await self._async_discard(writer)
@@ -352,15 +397,26 @@ class ClipRecording:
         return ring.since(called - self.lookback)
 
     async def _async_open(self, writer: FfmpegClipWriter) -> None:
-        """Create the temporary file and start ffmpeg on it."""
+        """Create the temporary file and start ffmpeg on it.
+
+        The caller removes the file when this fails or is cancelled.
+        """
         try:
-            await self.hass.async_add_executor_job(_create_private_file, self.temporary)
+            creating = self.hass.async_add_executor_job(
+                _create_private_file, self.temporary
+            )
+            # Shielded: a cancellation waits until the file exists, or it
+            # could appear after the caller has removed it.
+            await asyncio.shield(creating)
+        except asyncio.CancelledError:
+            with contextlib.suppress(OSError):
+                await creating
+            raise
         except OSError as err:
             raise _write_failed(self.path, _os_error(err)) from err
         try:
             await writer.async_start()
         except OSError as err:
-            await self._async_remove_temporary()
             raise _ffmpeg_missing(_os_error(err)) from err
 
     async def _async_follow(
@@ -398,6 +454,8 @@ class ClipRecording:
     async def _async_close(self, writer: FfmpegClipWriter) -> Path:
         """Let ffmpeg finish, then give the clip its final name; return it."""
         error = await writer.async_finish()
+        if error is not None and writer.lines:
+            _LOGGER.debug("ffmpeg's last messages:\n%s", "\n".join(writer.lines))
         if error is None:
             try:
                 return await self.hass.async_add_executor_job(
