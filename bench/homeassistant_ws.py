@@ -19,6 +19,7 @@ class HomeAssistantWebSocket:
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._reader: asyncio.Task[None] | None = None
+        self._subscription: int | None = None
         self.state_changes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     async def connect(
@@ -32,7 +33,20 @@ class HomeAssistantWebSocket:
         if reply.get("type") != "auth_ok":
             raise RuntimeError(f"websocket auth failed: {reply}")
         self._reader = asyncio.create_task(self._read())
-        await self.call("subscribe_events", event_type="state_changed")
+        await self.subscribe_state_changes()
+
+    async def subscribe_state_changes(self) -> None:
+        """Queue every state_changed event from now on."""
+        self._subscription, _ = await self._call(
+            "subscribe_events", event_type="state_changed"
+        )
+
+    async def unsubscribe_state_changes(self) -> None:
+        """Stop receiving state_changed events (thousands a second can be more
+        than this client reads: Home Assistant then closes the connection)."""
+        if self._subscription is not None:
+            await self.call("unsubscribe_events", subscription=self._subscription)
+            self._subscription = None
 
     async def _read(self) -> None:
         assert self._ws
@@ -48,12 +62,17 @@ class HomeAssistantWebSocket:
 
     async def call(self, command: str, **fields: Any) -> Any:
         """Send a command and return its result."""
+        _, result = await self._call(command, **fields)
+        return result
+
+    async def _call(self, command: str, **fields: Any) -> tuple[int, Any]:
+        """Send a command; its message id and its result."""
         assert self._ws
         message_id = next(self._ids)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[message_id] = future
         await self._ws.send_json({"id": message_id, "type": command, **fields})
-        return await asyncio.wait_for(future, 60)
+        return message_id, await asyncio.wait_for(future, 60)
 
     def drain(self) -> None:
         """Forget the state changes received so far."""

@@ -2,6 +2,9 @@
 
 A timer asks to run every 10 ms and records how late it ran. The websocket
 command `bench_probe/lag` returns the samples since the last call and clears them.
+`bench_probe/state_changes` returns how many state_changed events each entity
+had since the last call, and clears them: counted inside Home Assistant, where
+a websocket subscriber could not keep up with thousands a second.
 `bench_probe/resources` returns the process's asyncio tasks, open file
 descriptors (sockets among them), RSS, the Python heap (objects the garbage
 collector tracks, pymalloc blocks in use) and what glibc's malloc holds, and
@@ -26,7 +29,7 @@ from types import CoroutineType, FrameType
 from typing import Any
 
 from homeassistant.components import websocket_api
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
@@ -58,6 +61,24 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, stop)
 
+    changes: Counter[str] = Counter()
+
+    @callback
+    def count_change(event: Event[Any]) -> None:
+        changes[event.data["entity_id"]] += 1
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, count_change)
+
+    @websocket_api.websocket_command(
+        {vol.Required("type"): "bench_probe/state_changes"}
+    )
+    @callback
+    def ws_state_changes(
+        hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: Any
+    ) -> None:
+        connection.send_result(msg["id"], dict(changes))
+        changes.clear()
+
     @websocket_api.websocket_command({vol.Required("type"): "bench_probe/lag"})
     @callback
     def ws_lag(
@@ -75,6 +96,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     if report := os.environ.get("BENCH_GARBAGE"):
         _start_garbage_report(loop, Path(report))
     websocket_api.async_register_command(hass, ws_lag)
+    websocket_api.async_register_command(hass, ws_state_changes)
     websocket_api.async_register_command(hass, ws_resources)
     return True
 
