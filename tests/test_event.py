@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 from unittest.mock import patch
 
 from homeassistant.components.event import ATTR_EVENT_TYPE, ATTR_EVENT_TYPES
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
@@ -142,3 +145,34 @@ async def test_event_entity_takes_the_device_port_name(
     sim.params["Input.I0.Name"] = "Front door"
     await setup(sim, platforms=PLATFORMS)
     assert hass.states.get("event.cgi_camera_front_door") is not None
+
+
+async def test_a_change_writes_only_its_own_entities(
+    hass: HomeAssistant, simulator: Simulator, setup: SetupIntegration
+) -> None:
+    """Input 1 changing writes input 1's sensor and event entity, nothing else.
+
+    (Every state written, changed or not, is an event on Home Assistant's bus:
+    at hundreds of changes a second the others would cost the loop.)
+    """
+    await setup(simulator, platforms=PLATFORMS)
+    written: list[str] = []
+
+    @callback
+    def record(event: Event) -> None:
+        written.append(event.data["entity_id"])
+
+    @callback
+    def ours(data: Mapping[str, Any]) -> bool:
+        return str(data["entity_id"]).split(".")[1].startswith("cgi_camera")
+
+    unsubscribe = [
+        hass.bus.async_listen(kind, record, event_filter=ours)
+        for kind in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED)
+    ]
+    with recorded(hass, EVENT_1, ATTR_EVENT_TYPE) as types:
+        simulator.set_input(1, True)
+        await _event_count(hass, EVENT_1, types, 1)
+    for unsub in unsubscribe:
+        unsub()
+    assert sorted(set(written)) == [INPUT_1, EVENT_1]

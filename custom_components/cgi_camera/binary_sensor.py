@@ -57,7 +57,9 @@ class CgiCameraInputSensor(CgiCameraBaseEntity, BinarySensorEntity):
         """Follow the input stream."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.coordinator.async_add_input_listener(self.async_write_ha_state)
+            self.coordinator.async_add_input_listener(
+                self.async_write_ha_state, self.port
+            )
         )
 
     @property

@@ -54,6 +54,10 @@ _LOGGER = logging.getLogger(__name__)
 # (USERS), the event rules (EVENT_RULES) or the position of one PTZ source
 # (its number). A part is polled only while an enabled entity shows it
 # (CgiCameraCoordinator.async_want).
+# The "port" of input listeners that hear only of the streams' availability
+# (ports are numbered from 1).
+AVAILABILITY: Final = 0
+
 VIDEO: Final = "video"
 IP_FILTER: Final = "ip_filter"
 USERS: Final = "users"
@@ -215,7 +219,10 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self.output_ports: tuple[int, ...] = tuple(range(1, caps.outputs + 1))
         # Inputs come only from the push stream and its resyncs.
         self.inputs: dict[int, bool] = {}
-        self._input_listeners: list[CALLBACK_TYPE] = []
+        # Listeners of one input (its number), of every input (None), and of
+        # the streams' availability only (AVAILABILITY): a change of one
+        # input writes only its own binary sensor.
+        self._input_listeners: dict[int | None, list[CALLBACK_TYPE]] = {}
         self._input_event_listeners: dict[int, list[Callable[[bool], None]]] = {}
         # The monitor streams (one, or one for inputs and one for relays).
         self.channels = self._channels(caps.io_monitor)
@@ -608,15 +615,27 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         )
 
     @callback
-    def async_add_input_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Listen for input changes and stream availability."""
-        self._input_listeners.append(update)
+    def async_add_input_listener(
+        self, update: CALLBACK_TYPE, port: int | None = None
+    ) -> CALLBACK_TYPE:
+        """Listen for changes of input ``port`` (default: any) and availability.
+
+        Availability is whether the streams are connected and resynced; a
+        resync may change any input, so it notifies every listener.
+        """
+        listeners = self._input_listeners.setdefault(port, [])
+        listeners.append(update)
 
         @callback
         def remove() -> None:
-            self._input_listeners.remove(update)
+            listeners.remove(update)
 
         return remove
+
+    @callback
+    def async_add_availability_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Listen only for the streams connecting, resyncing or being lost."""
+        return self.async_add_input_listener(update, AVAILABILITY)
 
     @callback
     def async_add_input_event_listener(
@@ -637,9 +656,15 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         return remove
 
     @callback
-    def _async_notify_inputs(self) -> None:
-        for update in list(self._input_listeners):
-            update()
+    def _async_notify_inputs(self, port: int | None = None) -> None:
+        """Notify the listeners of ``port`` and of any input; all without one."""
+        if port is None:
+            keys: list[int | None] = list(self._input_listeners)
+        else:
+            keys = [port, None]
+        for key in keys:
+            for update in list(self._input_listeners.get(key, ())):
+                update()
 
     @property
     def inputs_available(self) -> bool:
@@ -669,7 +694,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self.inputs[event.port] = event.active
         if not seen:
             return
-        self._async_notify_inputs()
+        self._async_notify_inputs(event.port)
         for handle in list(self._input_event_listeners.get(event.port, ())):
             handle(event.active)
 

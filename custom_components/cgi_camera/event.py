@@ -84,10 +84,9 @@ class CgiCameraInputEvent(CgiCameraBaseEntity, EventEntity):
         self.async_on_remove(
             coordinator.async_add_input_event_listener(self.port, self._async_changed)
         )
-        # Availability: the stream connected or lost (an unchanged state
-        # written again fires nothing).
+        # Availability: the streams connected or lost.
         self.async_on_remove(
-            coordinator.async_add_input_listener(self.async_write_ha_state)
+            coordinator.async_add_availability_listener(self.async_write_ha_state)
         )
 
     @callback
