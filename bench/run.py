@@ -13,9 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import datetime as dt
-import io
 import json
-import math
 import os
 from pathlib import Path
 import platform
@@ -26,7 +24,6 @@ import sys
 import tempfile
 import time
 from typing import Any
-import wave
 
 import aiohttp
 from aiohttp import web
@@ -44,6 +41,7 @@ from scripts.devenv import (
     SimulatedDevice,
     probe_configuration,
 )
+from simulator.sounds import tone_wav
 
 RESULTS = ROOT / "bench" / "results"
 CAMERA_AUTH = {"Authorization": basic_authorization(CAMERA_USER, CAMERA_PASSWORD)}
@@ -107,23 +105,6 @@ def process_and_children_cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(fields[index]) for index in (11, 12, 13, 14))
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def tone_wav(seconds: float) -> bytes:
-    """A 440 Hz tone as an 8 kHz mono 16-bit WAV file."""
-    samples = (
-        round(16000 * math.sin(2 * math.pi * 440 * n / 8000))
-        for n in range(int(8000 * seconds))
-    )
-    out = io.BytesIO()
-    with wave.open(out, "wb") as file:
-        file.setnchannels(1)
-        file.setsampwidth(2)
-        file.setframerate(8000)
-        file.writeframes(
-            b"".join(sample.to_bytes(2, "little", signed=True) for sample in samples)
-        )
-    return out.getvalue()
 
 
 async def serve_sounds(sounds: dict[str, bytes]) -> web.AppRunner:

@@ -358,14 +358,19 @@ async def call_device_action(
     entry: MockConfigEntry,
     service: str,
     context: Context | None = None,
+    response: bool | None = None,
     **data: Any,
 ) -> Any:
-    """Call the device action ``service`` on ``entry`` (its response, if any)."""
+    """Call the device action ``service`` on ``entry`` (its response, if any).
+
+    ``response``: ask for the response of an action that answers optionally
+    (default: only of those that only answer, RESPONSE_ACTIONS).
+    """
     return await hass.services.async_call(
         DOMAIN,
         service,
         {"config_entry_id": entry.entry_id, **data},
         blocking=True,
-        return_response=service in RESPONSE_ACTIONS,
+        return_response=service in RESPONSE_ACTIONS if response is None else response,
         context=context,
     )

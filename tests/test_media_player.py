@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-import io
 import itertools
 import logging
 import os
 from pathlib import Path
 from typing import Any, ClassVar
 from unittest.mock import PropertyMock, patch
-import wave
 
 from homeassistant.components.ffmpeg import FFmpegManager
 from homeassistant.components.media_player import (
@@ -60,6 +58,7 @@ from custom_components.cgi_camera.api import G726_32, ULAW
 from custom_components.cgi_camera.media_player import CgiCameraSpeaker
 from simulator import Simulator
 from simulator.handlers.audio import AudioTransmit
+from simulator.sounds import tone_wav
 from tests.helpers import (
     SetupIntegration,
     entity_object,
@@ -75,15 +74,7 @@ TONE_HZ = 440.0
 
 def wav(seconds: float, frequency: float = TONE_HZ, amplitude: float = 0.5) -> bytes:
     """A 16 kHz mono 16-bit WAV of a sine tone."""
-    times = np.arange(int(16000 * seconds)) / 16000
-    samples = (amplitude * 32767 * np.sin(2 * np.pi * frequency * times)).astype("<i2")
-    out = io.BytesIO()
-    with wave.open(out, "wb") as file:
-        file.setnchannels(1)
-        file.setsampwidth(2)
-        file.setframerate(16000)
-        file.writeframes(samples.tobytes())
-    return out.getvalue()
+    return tone_wav(seconds, frequency=frequency, rate=16000, amplitude=amplitude)
 
 
 def ulaw_decode(data: bytes) -> np.ndarray:

@@ -13,10 +13,9 @@ from homeassistant.exceptions import (
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 
-from custom_components.cgi_camera.const import DOMAIN
 from simulator import PROFILES, Simulator
 from tests.conftest import SimulatorFactory
-from tests.helpers import SetupIntegration
+from tests.helpers import SetupIntegration, call_device_action
 
 LISTING = "/param.cgi"
 
@@ -29,13 +28,9 @@ async def call(
     **data: Any,
 ) -> Any:
     """Call a motion window action on ``entry``; its response when it has one."""
-    return await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"config_entry_id": entry.entry_id, **data},
-        blocking=True,
-        return_response=service in ("list_motion_windows", "add_motion_window"),
-        context=context,
+    answers = service in ("list_motion_windows", "add_motion_window")
+    return await call_device_action(
+        hass, entry, service, context, response=answers, **data
     )
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-import io
-import math
 from pathlib import Path
 from typing import Any
-import wave
 
 from aiohttp import web
 from homeassistant.components.camera import async_get_image
@@ -29,6 +26,7 @@ from custom_components.cgi_camera.api import ULAW
 from custom_components.cgi_camera.const import DOMAIN
 from simulator import Simulator
 from simulator.profiles import PROFILES, profile_config
+from simulator.sounds import tone_wav
 from tests.helpers import (
     POLL_SECONDS,
     SetupIntegration,
@@ -256,7 +254,7 @@ async def test_speaker_plays_on_every_profile(
     """A sound from an HTTP URL reaches the device whole, in its format."""
 
     async def tone(_: web.Request) -> web.Response:
-        return web.Response(body=tone_wav())
+        return web.Response(body=tone_wav(0.25, amplitude=8000 / 32767))
 
     app = web.Application()
     app.router.add_get("/tone.wav", tone)
@@ -277,20 +275,6 @@ async def test_speaker_plays_on_every_profile(
     assert sound.content_type == device.config.speaker_types[0]
     assert sound.received == pytest.approx(ULAW.bytes_per_second * 0.25, rel=0.05)
     assert hass.states.get(speaker).state == "idle"
-
-
-def tone_wav() -> bytes:
-    """0.25 s of 440 Hz, 8 kHz mono 16-bit."""
-    samples = (int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(2000))
-    out = io.BytesIO()
-    with wave.open(out, "wb") as file:
-        file.setnchannels(1)
-        file.setsampwidth(2)
-        file.setframerate(8000)
-        file.writeframes(
-            b"".join(s.to_bytes(2, "little", signed=True) for s in samples)
-        )
-    return out.getvalue()
 
 
 async def test_clip_of_every_profile(

@@ -6,9 +6,7 @@ printed answers (5.1.1.4 to 5.1.1.6, 5.4) served byte for byte.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import suppress
 
 import aiohttp
 import pytest
@@ -30,34 +28,24 @@ from simulator import PROFILES, Simulator
 
 from . import spec_examples as spec
 from .conftest import ClientFactory, SimulatorFactory
+from .helpers import RawDevice, served
 
 EMPTY_LISTING = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\n\n"
 """5.1.1.2's list output format with no parameter pair (no window yet)."""
 
 
-class ScriptedDevice:
+class ScriptedDevice(RawDevice):
     """Answers each request with the next canned answer for its action."""
 
     def __init__(self) -> None:
         """No answers yet."""
+        super().__init__()
         self.answers: dict[str, list[bytes]] = {}
-        self.targets: list[str] = []
 
-    async def handle(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        """Read one request head, write the next answer of its action, close."""
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            target = head.split(b"\r\n", 1)[0].split(b" ")[1].decode("latin-1")
-            self.targets.append(target)
-            action = target.split("action=", 1)[1].split("&", 1)[0]
-            writer.write(self.answers[action].pop(0))
-            await writer.drain()
-        finally:
-            writer.close()
-            with suppress(OSError):
-                await writer.wait_closed()
+    def answer(self, target: str) -> bytes:
+        """The next answer for the target's ``action=``."""
+        action = target.split("action=", 1)[1].split("&", 1)[0]
+        return self.answers[action].pop(0)
 
 
 @pytest.fixture
@@ -66,14 +54,8 @@ async def device(
 ) -> AsyncIterator[tuple[ScriptedDevice, CameraClient]]:
     """A scripted device on loopback and a client for it."""
     raw = ScriptedDevice()
-    server = await asyncio.start_server(raw.handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = CameraClient(
-        session, "127.0.0.1", port=port, username="root", password="pass", timeout=5
-    )
-    yield raw, client
-    server.close()
-    await server.wait_closed()
+    async with served(raw, session, "pass") as client:
+        yield raw, client
 
 
 # -- the spec's printed answers ------------------------------------------------------

@@ -8,9 +8,8 @@ has one check here, and :func:`test_every_example_has_a_check` keeps it so.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from contextlib import aclosing, suppress
+from contextlib import aclosing
 from datetime import UTC, datetime
 
 import aiohttp
@@ -28,51 +27,35 @@ from cgi_camera_api import (
 from cgi_camera_api.errors import CameraGroupValuesNotSetError
 
 from . import spec_examples as spec
+from .helpers import RawDevice, served
 
 PASSWORD = "s3cr3tpass"
 
 
-class RawDevice:
-    """Answers each request with the canned bytes for its path, then closes."""
+class PathDevice(RawDevice):
+    """Answers each request with the canned bytes for its path."""
 
     def __init__(self) -> None:
         """No answers yet."""
+        super().__init__()
         self.answers: dict[str, bytes] = {}
-        self.targets: list[str] = []
 
-    async def handle(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        """Read one request head, write the answer as it is, close."""
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            target = head.split(b"\r\n", 1)[0].split(b" ")[1].decode("latin-1")
-            self.targets.append(target)
-            writer.write(self.answers[target.split("?", 1)[0]])
-            await writer.drain()
-        finally:
-            writer.close()
-            with suppress(OSError):
-                await writer.wait_closed()
+    def answer(self, target: str) -> bytes:
+        """The example for the target's path."""
+        return self.answers[target.split("?", 1)[0]]
 
 
 @pytest.fixture
 async def device(
     session: aiohttp.ClientSession,
-) -> AsyncIterator[tuple[RawDevice, CameraClient]]:
+) -> AsyncIterator[tuple[PathDevice, CameraClient]]:
     """A raw device on loopback and a client for it."""
-    raw = RawDevice()
-    server = await asyncio.start_server(raw.handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    client = CameraClient(
-        session, "127.0.0.1", port=port, username="root", password=PASSWORD, timeout=5
-    )
-    yield raw, client
-    server.close()
-    await server.wait_closed()
+    raw = PathDevice()
+    async with served(raw, session, PASSWORD) as client:
+        yield raw, client
 
 
-type Check = Callable[[RawDevice, CameraClient], Awaitable[None]]
+type Check = Callable[[PathDevice, CameraClient], Awaitable[None]]
 CHECKS: dict[str, Check] = {}
 
 
@@ -105,7 +88,7 @@ def test_every_example_has_a_check() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(spec.EXAMPLES))
-async def test_spec_example(name: str, device: tuple[RawDevice, CameraClient]) -> None:
+async def test_spec_example(name: str, device: tuple[PathDevice, CameraClient]) -> None:
     """The example, served as printed, reads to the right values."""
     raw, client = device
     example = spec.EXAMPLES[name]
@@ -118,14 +101,14 @@ async def test_spec_example(name: str, device: tuple[RawDevice, CameraClient]) -
 
 
 @check("status_404")
-async def _status_line_only(raw: RawDevice, client: CameraClient) -> None:
+async def _status_line_only(raw: PathDevice, client: CameraClient) -> None:
     # A head that never ends is not an HTTP answer: a CameraError, no crash.
     with pytest.raises(CameraError):
         await client.video.snapshot()
 
 
 @check("status_404_ended")
-async def _status_404(raw: RawDevice, client: CameraClient) -> None:
+async def _status_404(raw: PathDevice, client: CameraClient) -> None:
     with pytest.raises(CameraNotFoundError):
         await client.video.snapshot()
 
@@ -134,14 +117,14 @@ async def _status_404(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("param_rfc_format")
-async def _param_rfc(raw: RawDevice, client: CameraClient) -> None:
+async def _param_rfc(raw: PathDevice, client: CameraClient) -> None:
     assert await client.params.list(["Network.IPAddress"]) == {
         "Network.IPAddress": "10.13.12.36"
     }
 
 
 @check("param_list_network")
-async def _param_network(raw: RawDevice, client: CameraClient) -> None:
+async def _param_network(raw: PathDevice, client: CameraClient) -> None:
     assert await client.params.list(["Network"]) == {
         "Network.IPAddress": "10.13.12.36",
         "Network.SubnetMask": "255.255.255.0",
@@ -150,21 +133,21 @@ async def _param_network(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("param_error")
-async def _param_error(raw: RawDevice, client: CameraClient) -> None:
+async def _param_error(raw: PathDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
         await client.params.list(["Network.Nope"])
     assert info.value.message == "# Error: <description>"
 
 
 @check("event_e0_listing")
-async def _event_listing(raw: RawDevice, client: CameraClient) -> None:
+async def _event_listing(raw: PathDevice, client: CameraClient) -> None:
     params = await client.params.list(["Event.E0"])
     assert params == spec.EVENT_E0_VALUES
     assert list(params) == list(spec.EVENT_E0_VALUES)
 
 
 @check("add_ok")
-async def _add_ok(raw: RawDevice, client: CameraClient) -> None:
+async def _add_ok(raw: PathDevice, client: CameraClient) -> None:
     assert (
         await client.params.add_group("Event", "event", {"Event.E.Name": "MyEvent"})
         == "E7"
@@ -172,19 +155,19 @@ async def _add_ok(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("motion_add_ok")
-async def _motion_add_ok(raw: RawDevice, client: CameraClient) -> None:
+async def _motion_add_ok(raw: PathDevice, client: CameraClient) -> None:
     values = {"Motion.M.Name": "Entrance", "Motion.M.Top": "500"}
     assert await client.params.add_group("Motion", "motion", values) == "M3"
 
 
 @check("remove_ok")
-async def _remove_ok(raw: RawDevice, client: CameraClient) -> None:
+async def _remove_ok(raw: PathDevice, client: CameraClient) -> None:
     await client.params.remove_groups(["Event.E7"])
     assert raw.targets == ["/param.cgi?action=remove&group=Event.E7"]
 
 
 @check("add_not_created")
-async def _add_not_created(raw: RawDevice, client: CameraClient) -> None:
+async def _add_not_created(raw: PathDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
         await client.params.add_group("Event", "event")
     assert not isinstance(info.value, CameraGroupValuesNotSetError)
@@ -192,7 +175,7 @@ async def _add_not_created(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("add_created_not_set")
-async def _add_created_not_set(raw: RawDevice, client: CameraClient) -> None:
+async def _add_created_not_set(raw: PathDevice, client: CameraClient) -> None:
     with pytest.raises(CameraGroupValuesNotSetError) as info:
         await client.params.add_group("Event", "event", {"Event.E.Name": "x"})
     assert info.value.group_id is None  # the printed answer names no group
@@ -202,7 +185,7 @@ async def _add_created_not_set(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("remove_failed")
-async def _remove_failed(raw: RawDevice, client: CameraClient) -> None:
+async def _remove_failed(raw: PathDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
         await client.params.remove_groups(["Event.E2", "Event.E4"])
     assert info.value.message.startswith("# Request failed: <error message>")
@@ -212,7 +195,7 @@ async def _remove_failed(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("backup")
-async def _backup(raw: RawDevice, client: CameraClient) -> None:
+async def _backup(raw: PathDevice, client: CameraClient) -> None:
     async with client.system.backup() as download:
         content = b"".join([chunk async for chunk in download])
     assert (download.filename, download.size) == (
@@ -223,7 +206,7 @@ async def _backup(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("system_log")
-async def _system_log(raw: RawDevice, client: CameraClient) -> None:
+async def _system_log(raw: PathDevice, client: CameraClient) -> None:
     assert await client.system.log() == "<system log information>"
 
 
@@ -231,7 +214,7 @@ async def _system_log(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("date_get")
-async def _date_get(raw: RawDevice, client: CameraClient) -> None:
+async def _date_get(raw: PathDevice, client: CameraClient) -> None:
     # the zone comes from Time.TimeZone (read once): refused (5.1.1.2's error)
     # -> naive; a GMT zone is tested in test_odd_device.py
     raw.answers["/param.cgi"] = spec.PARAM_ERROR
@@ -239,13 +222,13 @@ async def _date_get(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("date_set_ok")
-async def _date_set_ok(raw: RawDevice, client: CameraClient) -> None:
+async def _date_set_ok(raw: PathDevice, client: CameraClient) -> None:
     await client.system.set_date(datetime(2005, 4, 3, tzinfo=UTC))
     assert "year=2005&month=4&day=3" in raw.targets[-1]
 
 
 @check("date_set_failed")
-async def _date_set_failed(raw: RawDevice, client: CameraClient) -> None:
+async def _date_set_failed(raw: PathDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
         await client.system.set_date(datetime(2005, 4, 3, tzinfo=UTC))
     assert info.value.message == "Request failed: <error message>"
@@ -255,19 +238,19 @@ async def _date_set_failed(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("imagesize_176")
-async def _imagesize_176(raw: RawDevice, client: CameraClient) -> None:
+async def _imagesize_176(raw: PathDevice, client: CameraClient) -> None:
     size = await client.video.image_size(1)
     assert (size.width, size.height) == (176, 144)
 
 
 @check("imagesize_160")
-async def _imagesize_160(raw: RawDevice, client: CameraClient) -> None:
+async def _imagesize_160(raw: PathDevice, client: CameraClient) -> None:
     size = await client.video.image_size(1, "QCIF")
     assert (size.width, size.height) == (160, 120)
 
 
 @check("videostatus")
-async def _videostatus(raw: RawDevice, client: CameraClient) -> None:
+async def _videostatus(raw: PathDevice, client: CameraClient) -> None:
     assert await client.video.status([1, 2, 3, 4]) == {
         1: True,
         2: False,
@@ -277,12 +260,12 @@ async def _videostatus(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("jpeg")
-async def _jpeg(raw: RawDevice, client: CameraClient) -> None:
+async def _jpeg(raw: PathDevice, client: CameraClient) -> None:
     assert await client.video.snapshot() == spec.JPEG_15656
 
 
 @check("mjpeg")
-async def _mjpeg(raw: RawDevice, client: CameraClient) -> None:
+async def _mjpeg(raw: PathDevice, client: CameraClient) -> None:
     frames, error = await collect(client.video.mjpeg_frames())
     assert frames == [spec.JPEG_15656, spec.JPEG_14978, spec.JPEG_15136]
     assert isinstance(error, CameraConnectionError)
@@ -293,7 +276,7 @@ async def _mjpeg(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("monitor")
-async def _monitor(raw: RawDevice, client: CameraClient) -> None:
+async def _monitor(raw: PathDevice, client: CameraClient) -> None:
     events, error = await collect(client.io.monitor_inputs([1]))
     # IO0 is port 1; "/" and "H" are active (one event), "\" is inactive
     assert events == [IoEvent(1, True), IoEvent(1, False)]
@@ -306,7 +289,7 @@ async def _monitor(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("ipfilter_ok")
-async def _ipfilter_ok(raw: RawDevice, client: CameraClient) -> None:
+async def _ipfilter_ok(raw: PathDevice, client: CameraClient) -> None:
     await client.ip_filter.add(["10.13.10.12", "10.13.17.0/24"], enable=True)
     await client.ip_filter.remove(["10.13.10.12"])
     await client.ip_filter.update(enable=False, policy="allow")
@@ -315,14 +298,14 @@ async def _ipfilter_ok(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("ipfilter_list")
-async def _ipfilter_list(raw: RawDevice, client: CameraClient) -> None:
+async def _ipfilter_list(raw: PathDevice, client: CameraClient) -> None:
     assert await client.ip_filter.list() == IpFilter(
         addresses=("10.13.10.12", "10.13.17.0/24"), enabled=True, policy="allow"
     )
 
 
 @check("ipfilter_verification_failed")
-async def _ipfilter_verification_failed(raw: RawDevice, client: CameraClient) -> None:
+async def _ipfilter_verification_failed(raw: PathDevice, client: CameraClient) -> None:
     with pytest.raises(CameraRequestRefusedError) as info:
         await client.ip_filter.add(["10.13.10.12"], enable=True, verify=True)
     assert info.value.message.startswith(
@@ -334,7 +317,7 @@ async def _ipfilter_verification_failed(raw: RawDevice, client: CameraClient) ->
 
 
 @check("ipfilter_list_verify")
-async def _ipfilter_list_verify(raw: RawDevice, client: CameraClient) -> None:
+async def _ipfilter_list_verify(raw: PathDevice, client: CameraClient) -> None:
     listed = await client.ip_filter.list(verify=True)
     assert listed == IpFilter(
         addresses=("10.13.10.12",),
@@ -357,17 +340,17 @@ async def _audio_blocks(client: CameraClient) -> list[bytes]:
 
 
 @check("audio_singlepart")
-async def _audio_singlepart(raw: RawDevice, client: CameraClient) -> None:
+async def _audio_singlepart(raw: PathDevice, client: CameraClient) -> None:
     assert await _audio_blocks(client) == list(spec.AUDIO[:3])
 
 
 @check("audio_multipart_format")
-async def _audio_multipart_format(raw: RawDevice, client: CameraClient) -> None:
+async def _audio_multipart_format(raw: PathDevice, client: CameraClient) -> None:
     assert await _audio_blocks(client) == [spec.AUDIO[0]]
 
 
 @check("audio_multipart")
-async def _audio_multipart(raw: RawDevice, client: CameraClient) -> None:
+async def _audio_multipart(raw: PathDevice, client: CameraClient) -> None:
     # the third part lacks the blank line after its header: still one block
     assert await _audio_blocks(client) == list(spec.AUDIO)
 
@@ -376,7 +359,7 @@ async def _audio_multipart(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("storage_disks")
-async def _storage_disks(raw: RawDevice, client: CameraClient) -> None:
+async def _storage_disks(raw: PathDevice, client: CameraClient) -> None:
     (disk,) = await client.storage.disks()
     assert (disk.disk_id, disk.total_kib, disk.free_kib) == ("SD_DISK", 124048, 124032)
     assert (disk.cleanup_level, disk.cleanup_max_age, disk.cleanup_policy) == (
@@ -394,7 +377,7 @@ async def _storage_disks(raw: RawDevice, client: CameraClient) -> None:
 
 
 @check("storage_recordings")
-async def _storage_recordings(raw: RawDevice, client: CameraClient) -> None:
+async def _storage_recordings(raw: PathDevice, client: CameraClient) -> None:
     (recording,) = await client.storage.recordings()
     assert recording.recording_id == "0237d4aa-506b-11d5-83d8-00408c903eb5"
     assert recording.disk_id == "SD_DISK"
