@@ -403,7 +403,7 @@ async def test_unreadable_media(
 async def test_unreadable_media_hides_credentials_and_signature(
     hass: HomeAssistant, simulator: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """ffmpeg's error names the URL: without its user, password and query."""
+    """Where ffmpeg's error names the URL, it is without user, password and query."""
     caplog.set_level(logging.DEBUG, logger=speaker_module.__name__)
     url = f"http://user:secret@{simulator.host}:{simulator.port}/x.mp3?authSig=sig"
     with pytest.raises(HomeAssistantError) as err:
@@ -419,13 +419,16 @@ async def test_unreadable_media_hides_credentials_and_signature(
         )
     assert err.value.translation_key == "speaker_media_unreadable"
     error = err.value.translation_placeholders["error"]
-    assert f"http://{simulator.host}:{simulator.port}/x.mp3" in error
     logged = " ".join(
         record.getMessage()
         for record in caplog.records
         if record.name == speaker_module.__name__
     )
-    assert "/x.mp3" in logged
+    # ffmpeg 5 and 6 name the URL in the error, ffmpeg 7 and newer do not:
+    # where it is named, it is without its user, password and query.
+    cleaned = f"http://{simulator.host}:{simulator.port}/x.mp3"
+    for text in (error, logged):
+        assert "x.mp3" not in text or cleaned in text
     for secret in ("secret", "user", "authSig", "sig"):
         assert secret not in error
         assert secret not in logged
