@@ -24,6 +24,8 @@ class Faults:
     delay_seconds: float = 0.0
     status_code: int = 0
     status_count: int = 0
+    #: Only requests to this path get the status (None: any request).
+    status_path: str | None = None
     garbage: int = 0
     errors: list[tuple[str | None, str]] = field(default_factory=list)
     #: Pending redirects, oldest first: (Location or None for none, status).
@@ -68,13 +70,18 @@ class Faults:
         self.delay_seconds = max(0.0, seconds)
         self.history.append(f"delay {seconds}")
 
-    def status_next(self, code: int = 500, n: int = 1) -> None:
-        """Answer the next ``n`` requests with HTTP ``code``."""
+    def status_next(self, code: int = 500, n: int = 1, path: str | None = None) -> None:
+        """Answer the next ``n`` requests (to ``path``, or any) with HTTP ``code``.
+
+        A path keeps a stream reconnecting in the background from taking
+        the status meant for a poll.
+        """
         if not 400 <= code <= 599:
             raise ValueError("status code must be 4xx or 5xx")
         self.status_code = code
         self.status_count = max(0, n)
-        self.history.append(f"status {code} {n}")
+        self.status_path = path
+        self.history.append(f"status {code} {n} {path or ''}".rstrip())
 
     def garbage_next(self, n: int = 1) -> None:
         """Answer the next ``n`` requests with a garbage body."""
@@ -172,6 +179,7 @@ class Faults:
         """Stop every pending fault."""
         self.refuse = self.reset = self.hang = self.garbage = 0
         self.status_code = self.status_count = 0
+        self.status_path = None
         self.delay_seconds = 0.0
         self.errors.clear()
         self.redirects.clear()
@@ -187,9 +195,9 @@ class Faults:
             return True
         return False
 
-    def take_status(self) -> int | None:
-        """Consume one pending status answer."""
-        if self.status_count > 0:
+    def take_status(self, path: str) -> int | None:
+        """Consume one pending status answer for a request to ``path``."""
+        if self.status_count > 0 and self.status_path in (None, path):
             self.status_count -= 1
             return self.status_code
         return None
@@ -203,6 +211,7 @@ class Faults:
             "delay": self.delay_seconds,
             "status_code": self.status_code,
             "status_count": self.status_count,
+            "status_path": self.status_path,
             "garbage": self.garbage,
             "errors": len(self.errors),
             "redirects": len(self.redirects),

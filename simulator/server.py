@@ -315,7 +315,7 @@ class Simulator:
             await asyncio.get_running_loop().create_future()
         if faults.delay_seconds > 0:
             await asyncio.sleep(faults.delay_seconds)
-        status = faults.take_status()
+        status = faults.take_status(request.path)
         if status is not None:
             return text(f"{status} Simulated error\r\n", status=status)
         redirect = faults.take_redirect()

@@ -114,8 +114,15 @@ async def setup_integration(
     await hass.async_block_till_done()
     if wait_inputs and entry.state is ConfigEntryState.LOADED:
         coordinator = entry.runtime_data.coordinator
-        if coordinator.input_ports:
-            await wait_for_inputs(coordinator, lambda: coordinator.inputs_available)
+        if coordinator.channels:
+            # Every monitor connected and resynced: no resync request is left
+            # in flight to take a fault a test injects next.
+            await wait_for_inputs(
+                coordinator,
+                lambda: all(
+                    channel.state.connected for channel in coordinator.channels
+                ),
+            )
     return entry
 
 

@@ -71,7 +71,7 @@ async def test_counts_per_group_without_names(
     assert simulator.counters.requests["/pwdgrp.cgi"] - before["/pwdgrp.cgi"] == 1
     await wait_for_state(hass, ACCOUNTS, "2")
 
-    simulator.faults.status_next(403)
+    simulator.faults.status_next(403, path="/pwdgrp.cgi")
     await coordinator.async_refresh()
     await wait_for_state(hass, ACCOUNTS, STATE_UNAVAILABLE)
     await coordinator.async_refresh()

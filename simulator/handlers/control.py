@@ -145,7 +145,11 @@ async def fault(request: web.Request) -> web.Response:  # noqa: PLR0912
         elif name == "delay":
             faults.delay(_float(request, "seconds"))
         elif name == "status":
-            faults.status_next(_int(request, "code", 500), _int(request, "count", 1))
+            faults.status_next(
+                _int(request, "code", 500),
+                _int(request, "count", 1),
+                request.query.get("path"),
+            )
         elif name == "garbage":
             faults.garbage_next(_int(request, "count", 1))
         elif name == "redirect":

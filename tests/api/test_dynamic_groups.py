@@ -25,6 +25,7 @@ from cgi_camera_api.dynamic_groups import (
     parse_motion_windows,
 )
 from simulator import PROFILES, Simulator
+from tests.simulator.helpers import ROOT
 
 from . import spec_examples as spec
 from .conftest import ClientFactory, SimulatorFactory
@@ -374,7 +375,7 @@ async def test_spec_remove_spelling_accepted_by_the_simulator(
     async with aiohttp.ClientSession() as http:
         response = await http.get(
             f"{sim.url}/param.cgi?action=remove&group=Motion.{first},group=Motion.{second}",
-            auth=aiohttp.BasicAuth("root", "pass"),
+            headers=ROOT,
         )
         assert await response.text() == "OK\r\n"
     assert await client.motion.windows() == ()

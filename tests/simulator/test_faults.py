@@ -25,6 +25,17 @@ async def test_status_faults(simulator: Simulator, http: aiohttp.ClientSession) 
         simulator.faults.status_next(200)
 
 
+async def test_status_fault_for_one_path(
+    simulator: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """A status meant for one path is left for it by requests to others."""
+    _, data = await control(http, simulator, "fault/status?code=403&path=/pwdgrp.cgi")
+    assert data["faults"]["status_path"] == "/pwdgrp.cgi"
+    assert (await get(http, simulator, PATH))[0] == 200
+    assert (await get(http, simulator, "/pwdgrp.cgi?action=get"))[0] == 403
+    assert (await get(http, simulator, "/pwdgrp.cgi?action=get"))[0] == 200
+
+
 async def test_garbage_and_error(
     simulator: Simulator, http: aiohttp.ClientSession
 ) -> None:
@@ -129,6 +140,7 @@ async def test_clear_and_unknown(
         "delay": 0.0,
         "status_code": 0,
         "status_count": 0,
+        "status_path": None,
         "garbage": 0,
         "errors": 0,
         "redirects": 0,
