@@ -367,7 +367,8 @@ class Checks:
         await page.goto(f"{self.ha.url}/lovelace/e2e")
         await page.locator("hui-button-card", has_text="Record clip").click()
         day = time.strftime("%Y-%m-%d", time.gmtime())  # the config's zone: UTC
-        path = ("cgi_camera", "ptz_camera", "camera_1", day)
+        # The device's folder: its host name, then its MAC (see devenv).
+        path = ("cgi_camera", "ptz_camera_00408c000001", "camera_1", day)
         folder = "media-source://media_source/local/" + "/".join(path)
         clip = await self.wait_for_clip(folder, within=CLIP_SECONDS + 20)
         await page.goto(f"{self.ha.url}/media-browser/browser")

@@ -45,12 +45,15 @@ from custom_components.cgi_camera.lookback import MAX_LOOKBACK_BYTES, FrameRing
 from simulator import Simulator
 from simulator.handlers.video import frame_number
 from tests.conftest import SimulatorFactory
-from tests.helpers import WAIT_TIMEOUT, SetupIntegration, fire_time
+from tests.helpers import WAIT_TIMEOUT, SetupIntegration, fire_time, sim_mac
 from tests.test_live_stream import wait_stream
 
 CAMERA = "camera.cgi_camera"
-# The device's folder under <media>/cgi_camera: its name, slugified.
-DEVICE_FOLDER = "cgi_camera"
+
+
+def device_folder(sim: Simulator, name: str = "cgi_camera") -> str:
+    """The device's folder under <media>/cgi_camera: its name, then its MAC."""
+    return f"{name}_{sim_mac(sim).replace(':', '')}"
 
 
 @pytest.fixture
@@ -207,7 +210,7 @@ async def test_three_second_clip_is_h264(
     assert response["reason"] is None
     # <media>/cgi_camera/<device>/<camera>/<YYYY-MM-DD>/<HH-MM-SS>.mp4
     relative = path.relative_to(media)
-    assert relative.parts[:3] == ("cgi_camera", DEVICE_FOLDER, "camera_1")
+    assert relative.parts[:3] == ("cgi_camera", device_folder(simulator), "camera_1")
     assert len(relative.parts[3]) == len("2026-01-31")
     assert len(relative.stem) == len("12-00-00")
     mode = (await hass.async_add_executor_job(path.stat)).st_mode
@@ -731,7 +734,7 @@ async def test_clips_show_in_the_media_browser(
     clip = day.children[0]
     assert clip.media_content_id == response["media_content_id"]
     assert clip.media_class == "video"
-    assert titles[:2] == [DEVICE_FOLDER, "camera_1"]
+    assert titles[:2] == [device_folder(simulator), "camera_1"]
     resolved = await media_source.async_resolve_media(hass, clip.media_content_id, None)
     assert resolved.mime_type == "video/mp4"
 
@@ -747,7 +750,7 @@ async def test_retention_prunes_old_clips_daily(
     A temporary file (a clip being written) goes only once it is a day older
     than any recording lasts: a crash left it.
     """
-    day = media / "cgi_camera" / DEVICE_FOLDER / "camera_1" / "2026-01-01"
+    day = media / "cgi_camera" / device_folder(simulator) / "camera_1" / "2026-01-01"
     day.mkdir(parents=True)
     old, fresh = day / "old.mp4", day / "fresh.mp4"
     writing, crashed = day / ".w.1.part.mp4", day / ".c.2.part.mp4"
@@ -776,7 +779,46 @@ async def test_retention_prunes_old_clips_daily(
     fire_time(hass, 2 * 86400 + 1)
     await hass.async_block_till_done()
     assert clip_files(media) == []
-    assert not (media / "cgi_camera" / DEVICE_FOLDER / "camera_1").exists()
+    assert not (media / "cgi_camera" / device_folder(simulator) / "camera_1").exists()
+
+
+async def test_retention_prunes_only_its_own_devices_clips(
+    hass: HomeAssistant,
+    simulator_factory: SimulatorFactory,
+    setup: SetupIntegration,
+    media: Path,
+) -> None:
+    """Two devices of one name have a folder each; one's retention leaves the other's.
+
+    A device's clips under a name it had before (renamed since) are its own
+    too: its retention prunes them.
+    """
+    first = await simulator_factory(mac="00:40:8C:00:00:01")
+    second = await simulator_factory(mac="00:40:8C:00:00:02")
+    assert device_folder(first) != device_folder(second)  # the same name
+    three_days_old = time.time() - 3 * 86400
+    clips = {
+        folder: media / "cgi_camera" / folder / "camera_1" / "2026-01-01" / "a.mp4"
+        for folder in (
+            device_folder(first),
+            device_folder(first, name="old_name"),
+            device_folder(second),
+        )
+    }
+    for clip in clips.values():
+        clip.parent.mkdir(parents=True)
+        clip.write_bytes(b"clip")
+        os.utime(clip, (three_days_old,) * 2)
+
+    await setup(
+        first,
+        platforms=[Platform.CAMERA],
+        options={CONF_CLIP_RETENTION_DAYS: 1},
+    )
+    await setup(second, platforms=[Platform.CAMERA])  # keeps 7 days
+    await hass.async_block_till_done()
+
+    assert clip_files(media) == [clips[device_folder(second)]]
 
 
 def test_retention_keeps_a_folder_it_may_not_remove(tmp_path: Path) -> None:

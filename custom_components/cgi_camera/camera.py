@@ -199,8 +199,9 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
         now = dt_util.now()
         folder = "quad" if self.source == QUAD else f"camera_{self.source}"
         if filename is None:
+            device = self.coordinator.device
             path = default_clip_path(
-                self.hass, self.coordinator.device.title, folder, now
+                self.hass, device.title, device.unique_id, folder, now
             )
         else:
             path = render_clip_path(

@@ -2,7 +2,10 @@
 
 By default a clip is ``<media>/cgi_camera/<device>/<camera>/<YYYY-MM-DD>/
 <HH-MM-SS>.mp4`` in Home Assistant's local media folder, so the media
-browser shows the clips by device, camera and day.  A template may name any
+browser shows the clips by device, camera and day.  ``<device>`` is the
+device's name followed by its identity (``front_door_00408c123456``): two
+devices of the same name never share a folder, so neither's retention
+touches the other's clips.  A template may name any
 other file, but only in a media folder or in ``allowlist_external_dirs``.
 A clip being written has a hidden temporary name beside its own.
 """
@@ -39,17 +42,42 @@ def clip_root(hass: HomeAssistant) -> Path:
     return media_root(hass) / CLIP_FOLDER
 
 
-def device_folder(hass: HomeAssistant, device_name: str) -> Path:
-    """Return the folder of one device's clips."""
-    return clip_root(hass) / (slugify(device_name) or "camera")
+def identity_suffix(identity: str) -> str:
+    """Return the end of a device's folder names: ``_`` and its identity.
+
+    A MAC loses its colons (``_00408c123456``).
+    """
+    return "_" + slugify(identity.replace(":", ""))
+
+
+def device_folder(hass: HomeAssistant, device_name: str, identity: str) -> Path:
+    """Return the folder of one device's clips: its name, then its identity."""
+    name = slugify(device_name) or "camera"
+    return clip_root(hass) / (name + identity_suffix(identity))
+
+
+def device_folders(root: Path, identity: str) -> list[Path]:
+    """Return the clip folders of one device, under every name it has had.
+
+    Blocking: run it in the executor.
+    """
+    if not root.is_dir():
+        return []
+    suffix = identity_suffix(identity)
+    return sorted(
+        folder
+        for folder in root.iterdir()
+        if folder.name.endswith(suffix) and folder.is_dir()
+    )
 
 
 def default_clip_path(
-    hass: HomeAssistant, device_name: str, camera: str, now: datetime
+    hass: HomeAssistant, device_name: str, identity: str, camera: str, now: datetime
 ) -> Path:
     """Return the default file of a clip that starts at ``now`` (local time)."""
     day = now.strftime("%Y-%m-%d")
-    return device_folder(hass, device_name) / camera / day / f"{now:%H-%M-%S}.mp4"
+    folder = device_folder(hass, device_name, identity)
+    return folder / camera / day / f"{now:%H-%M-%S}.mp4"
 
 
 def render_clip_path(template: Template, variables: dict[str, Any]) -> Path:

@@ -1,11 +1,12 @@
 """Delete a device's clips once they are older than the retention option.
 
-Once at start and then daily, the files of the device's clip folder (see
-:mod:`.clip_paths`) whose modification time is older than the option's days
-go, and so do the day folders they leave empty.  A clip being written has a
-hidden temporary name (:func:`.clip_paths.is_temporary`): it goes only when
-it is much older than any recording lasts (a crash left it there).  Clips
-that a file name template put elsewhere are the user's to manage.
+Once at start and then daily, the files of the device's clip folders (see
+:mod:`.clip_paths`: one per name the device has had, each ending with its
+identity) whose modification time is older than the option's days go, and
+so do the day folders they leave empty.  A clip being written has a hidden
+temporary name (:func:`.clip_paths.is_temporary`): it goes only when it is
+much older than any recording lasts (a crash left it there).  Clips that a
+file name template put elsewhere are the user's to manage.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 
-from .clip_paths import CLIP_SUFFIX, device_folder, is_temporary
+from .clip_paths import CLIP_SUFFIX, clip_root, device_folders, is_temporary
 from .const import (
     CONF_CLIP_RETENTION_DAYS,
     DEFAULT_CLIP_RETENTION_DAYS,
@@ -69,19 +70,32 @@ def prune_clips(folder: Path, days: int, now: float) -> list[Path]:
     return removed
 
 
+def prune_device_clips(root: Path, identity: str, days: int, now: float) -> list[Path]:
+    """Prune every clip folder of one device (see :func:`prune_clips`).
+
+    Blocking: run it in the executor.
+    """
+    return [
+        clip
+        for folder in device_folders(root, identity)
+        for clip in prune_clips(folder, days, now)
+    ]
+
+
 @callback
 def async_start_clip_retention(
     hass: HomeAssistant, entry: CgiCameraConfigEntry
 ) -> None:
     """Prune the entry's clips now and daily, until the entry unloads."""
-    folder = device_folder(hass, entry.runtime_data.device.title)
+    root = clip_root(hass)
+    identity = entry.runtime_data.device.unique_id
 
     async def async_prune(_now: datetime | None = None) -> None:
         days = int(
             entry.options.get(CONF_CLIP_RETENTION_DAYS, DEFAULT_CLIP_RETENTION_DAYS)
         )
         removed = await hass.async_add_executor_job(
-            prune_clips, folder, days, time.time()
+            prune_device_clips, root, identity, days, time.time()
         )
         if removed:
             _LOGGER.debug("Removed %d clips older than %d days", len(removed), days)
