@@ -25,6 +25,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.cgi_camera.const import DOMAIN
+from custom_components.cgi_camera.coordinator import REFUSED_PART_RETRY_POLLS
 from simulator import PROFILES, Simulator
 from tests.conftest import SimulatorFactory
 from tests.helpers import SetupIntegration, sim_mac
@@ -192,23 +193,53 @@ async def test_device_refusing_the_listing_has_no_rule_switches(
     entity_registry: er.EntityRegistry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """No switch, no error spam: the refusal is logged once, and not asked again."""
+    """No switch, no error spam: the refusal is logged once, asked again hourly.
+
+    A firmware upgrade that adds the Event group shows its rules within an
+    hour's polls, with no reload.
+    """
     caplog.set_level(logging.INFO, logger="custom_components.cgi_camera")
     sim = await simulator_factory(dynamic_groups=("Motion",))
     entry = await setup(sim)
     await poll(hass, entry)
-    asked = [q for path, q in sim.counters.log if q.get("group") == "Event"]
+
+    def asked() -> int:
+        return len([q for path, q in sim.counters.log if q.get("group") == "Event"])
+
+    before = asked()
+    for _ in range(REFUSED_PART_RETRY_POLLS - 1):
+        await poll(hass, entry)
+    assert asked() == before
     await poll(hass, entry)
+    assert asked() == before + 1  # an hour's polls later: asked again, refused
+    for _ in range(REFUSED_PART_RETRY_POLLS - 1):
+        await poll(hass, entry)
+    assert asked() == before + 1
+
+    sim.state.params.roots = {**sim.state.params.roots, "Event": "event"}
+    group = add_rule(sim, "After the upgrade")
     await poll(hass, entry)
-    assert [q for path, q in sim.counters.log if q.get("group") == "Event"] == asked
+    assert asked() == before + 2
+    entity_id = rule_entity(entity_registry, sim, group)
+    assert entity_id is not None
+    assert hass.states.get(entity_id) is not None
+    for _ in range(3):
+        await poll(hass, entry)
+    assert asked() == before + 5  # read now: polled every time
+
+    sim.state.params.remove([f"Event.{group}"])
+    await poll(hass, entry)
     assert not [
         e
         for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
         if "-event_rule-" in e.unique_id
     ]
     logged = [r for r in caplog.records if "event rules" in r.getMessage()]
-    assert len(logged) == 1
-    assert logged[0].levelno == logging.INFO
+    assert [r.getMessage().split(" of ")[0] for r in logged] == [
+        "Cannot read the event rules",  # once, though refused twice
+        "The event rules",
+    ]
+    assert {r.levelno for r in logged} == {logging.INFO}
     assert not [
         r
         for r in caplog.records

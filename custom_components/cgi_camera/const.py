@@ -52,7 +52,7 @@ DEFAULT_OPTIONS: Final = {
 # Polling: what the device does not push. Relays are pushed where the device
 # has an output (or port) monitor, and polled every minute where it has not,
 # or while that stream is down. The event rules are listed every minute (a
-# device that refuses the listing from the first is not asked again). The SD
+# device that refuses the listing from the first is asked hourly). The SD
 # card fills slowly: it is read every fifth poll. Every poll sends at least
 # one request (availability). A camera with pushed relays, event rules and a
 # card thus gets 1.2 small requests a minute, as before relays were pushed;

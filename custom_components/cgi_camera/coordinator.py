@@ -74,6 +74,9 @@ _PART_NAMES = {
 PART_REFRESH_COOLDOWN = 10.0
 # A PTZ head's move is over by then: the position is read once more.
 PART_SETTLE_SECONDS = 5.0
+# A part refused from the first (no Event group) is asked again after this
+# many polls (an hour at the default interval): a firmware upgrade may add it.
+REFUSED_PART_RETRY_POLLS = 60
 
 
 def _name(part: Part) -> str:
@@ -242,9 +245,9 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         self._wanted: Counter[Part] = Counter()
         # Parts whose last read failed (logged once, and once when back).
         self._failed_parts: set[Part] = set()
-        # Parts the device refuses for good (no Event group): never polled;
-        # and the parts read at least once.
-        self._refused_parts: set[Part] = set()
+        # Parts the device refused from the first (no Event group) -> polls
+        # to skip before asking again; and the parts read at least once.
+        self._refused_parts: dict[Part, int] = {}
         self._parts_read: set[Part] = set()
         self._first_read_lock = asyncio.Lock()
         # Parts to re-read before the next poll (after a PTZ command).
@@ -304,7 +307,7 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         if self.device.capabilities.sd_card:
             data.storage, read = await self._async_storage_for_poll()
             sent = sent or read
-        parts = [part for part in self._wanted if part not in self._refused_parts]
+        parts = [part for part in self._wanted if self._part_due(part)]
         for part in parts:
             await self._async_poll_part(data, part, first=not sent)
             sent = True
@@ -324,6 +327,14 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
         for part in self._wanted.keys() - parts:
             copy_part(self.data, data, part)  # wanted meanwhile, read already
         return data
+
+    def _part_due(self, part: Part) -> bool:
+        """Return whether this poll reads ``part`` (a refused one now and then)."""
+        skip = self._refused_parts.pop(part, 0)
+        if skip > 1:
+            self._refused_parts[part] = skip - 1
+            return False
+        return True
 
     def _relay_versions(self) -> dict[int, int]:
         """How many changes of each relay the streams have pushed."""
@@ -354,8 +365,8 @@ class CgiCameraCoordinator(DataUpdateCoordinator[CgiCameraData]):
             self._part_failed(part, err)
             if part == EVENT_RULES and part not in self._parts_read:
                 # Refused from the first: a device without the Event group,
-                # not asked every poll again (until the entry reloads).
-                self._refused_parts.add(part)
+                # not asked every poll again.
+                self._refused_parts[part] = REFUSED_PART_RETRY_POLLS
         except CameraError as err:
             self._part_failed(part, err)
         else:

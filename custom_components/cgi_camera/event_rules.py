@@ -6,7 +6,7 @@ A switch turns its rule's ``Enabled`` parameter on and off and is named from
 loaded: a rule added on the device gets its switch at the next poll; a rule
 removed there loses its switch and its registry entry, also when it went
 while Home Assistant was stopped. A device that refuses the listing has no
-rule switches (the coordinator logs that once).
+rule switches (the coordinator logs that once, and asks again hourly).
 """
 
 from __future__ import annotations
