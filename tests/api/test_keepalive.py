@@ -17,15 +17,24 @@ KEEPALIVE = b"\r\n\r\n"
 REPORT = b"IO1:/\r\n"
 
 
+GAP = 0.03
+"""A test device's keep-alive interval (above the test floor of 20 ms)."""
+
+
 @pytest.fixture(autouse=True)
 def quick_floor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A floor of 50 ms, so a stall shows in a test's time."""
+    """Floors of 50 ms (stall) and 20 ms (gap), so a stall shows in a test's time."""
     monkeypatch.setattr(keepalive_module, "MIN_STALL_SECONDS", 0.05)
+    monkeypatch.setattr(keepalive_module, "MIN_KEEPALIVE_GAP_SECONDS", 0.02)
 
 
-async def _parts(bodies: list[bytes], then: asyncio.Event) -> AsyncIterator[bytes]:
+async def _parts(
+    bodies: list[bytes], then: asyncio.Event, gap: float = 0
+) -> AsyncIterator[bytes]:
     for body in bodies:
         yield body
+        if gap:
+            await asyncio.sleep(gap)  # the device's own timer, not a wait for state
     await then.wait()  # the device goes silent, the connection stays open
 
 
@@ -45,13 +54,40 @@ def test_keepalive_parts_are_told_from_reports() -> None:
 
 
 async def test_silence_after_keepalives_ends_the_stream() -> None:
-    """Two keep-alives teach the interval; silence past it raises a timeout."""
+    """Two keep-alives teach the interval; silence past it raises a timeout.
+
+    The stall forgets the interval: the next stream learns it again.
+    """
     watch = KeepAliveWatch()
     never = asyncio.Event()
+    learnt: list[float | None] = []
+
+    async def drain_noting_the_interval() -> None:
+        async for _body in watch.watch(
+            _parts([REPORT, KEEPALIVE, KEEPALIVE], never, gap=GAP), "GET /x"
+        ):
+            learnt.append(watch.interval)
+
     with pytest.raises(CameraTimeoutError, match="no keep-alive"):
-        await _drain(watch, _parts([REPORT, KEEPALIVE, KEEPALIVE], never))
-    assert watch.interval is not None
-    assert watch.stall_seconds == 0.05  # back-to-back keep-alives: the floor
+        await drain_noting_the_interval()
+    assert learnt[-1] is not None
+    assert learnt[-1] >= GAP
+    assert watch.interval is None
+
+
+async def test_keepalives_sent_together_teach_nothing() -> None:
+    """The spec's monitor example ends with two empty parts in a row: no timer.
+
+    Learning a gap of ~0 s from them would end every later stream after the
+    floor of silence, for as long as the device is set up.
+    """
+    watch = KeepAliveWatch()
+    stream_end = asyncio.Event()
+    stream_end.set()
+    bodies = [REPORT, KEEPALIVE, KEEPALIVE, KEEPALIVE]
+    assert await _drain(watch, _parts(bodies, stream_end)) == bodies
+    assert watch.interval is None
+    assert watch.stall_seconds is None
 
 
 async def test_a_device_without_keepalives_is_never_timed_out() -> None:

@@ -23,6 +23,10 @@ STALL_FACTOR = 2.5
 MIN_STALL_SECONDS = 1.0
 """Never time out faster than this, whatever the device's interval."""
 
+MIN_KEEPALIVE_GAP_SECONDS = 1.0
+"""Shorter gaps between empty parts teach nothing: parts sent together are no
+timer (the spec's monitor example ends with two empty parts in a row)."""
+
 
 def is_keepalive(body: bytes) -> bool:
     """Whether a monitor part is empty: blank lines and headers, no port."""
@@ -47,6 +51,8 @@ class KeepAliveWatch:
         # Only gaps between two keep-alives count: after a port change the
         # next keep-alive can come sooner (a timer that is not reset).  The
         # longest such gap is the interval.
+        if gap < MIN_KEEPALIVE_GAP_SECONDS:
+            return
         self.interval = gap if self.interval is None else max(self.interval, gap)
 
     async def watch(
@@ -62,8 +68,12 @@ class KeepAliveWatch:
             except StopAsyncIteration:
                 return
             except TimeoutError:
+                stalled = self.stall_seconds
+                # Learn again on the next stream: had the device changed its
+                # interval, a stream killed early would never show the longer one.
+                self.interval = None
                 raise CameraTimeoutError(
-                    f"{what}: no keep-alive for {self.stall_seconds:.0f} s"
+                    f"{what}: no keep-alive for {stalled:.0f} s"
                 ) from None
             now = loop.time()
             if not is_keepalive(body):
