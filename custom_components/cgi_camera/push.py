@@ -252,8 +252,11 @@ class MonitorChannel:
             while await self._async_resync_once(generation) and self._resync_again:
                 self._resync_again = False
         finally:
-            self._resyncing = None
-            self._resync_again = False
+            # A newer stream may have started its own resync meanwhile: its
+            # state is not this one's to clear.
+            if self._resyncing == generation:
+                self._resyncing = None
+                self._resync_again = False
 
     async def _async_resync_once(self, generation: int) -> bool:
         """One resync; whether the stream it was for is still the one open."""
