@@ -739,6 +739,36 @@ async def test_clips_show_in_the_media_browser(
     assert resolved.mime_type == "video/mp4"
 
 
+async def test_clips_of_one_name_at_once_each_get_their_own_media_id(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    setup: SetupIntegration,
+    tmp_path: Path,
+) -> None:
+    """Two clips to one name at once: each id names its own file.
+
+    The second clip's name gets ``_1`` when it is published; its media id
+    follows it. The media folder lies behind a symbolic link, as on some
+    installs: the ids are still given.
+    """
+    real = tmp_path / "real-media"
+    real.mkdir()
+    (tmp_path / "media").symlink_to(real)
+    hass.config.media_dirs = {"local": str(tmp_path / "media")}
+    await setup(simulator, platforms=[Platform.CAMERA])
+    results = await asyncio.gather(
+        record(hass, duration=1, filename="clips/same"),
+        record(hass, duration=1, filename="clips/same"),
+    )
+    names = sorted(Path(result["path"]).name for result in results)
+    assert names == ["same.mp4", "same_1.mp4"]
+    for result in results:
+        relative = Path(result["path"]).relative_to(real).as_posix()
+        assert result["media_content_id"] == (
+            f"media-source://media_source/local/{relative}"
+        )
+
+
 async def test_retention_prunes_old_clips_daily(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -867,12 +897,19 @@ async def test_lookback_reopens_the_stream_after_a_restart(
     setup: SetupIntegration,
     media: Path,
 ) -> None:
-    """The lookback reconnects some seconds after its stream ended; not after unload."""
+    """The lookback reconnects some seconds after its stream ended; not after unload.
+
+    The frames from before the outage go with it: a clip must not show the
+    last of them frozen across the gap.
+    """
     entry = await setup(
         simulator, platforms=[Platform.CAMERA], options={"lookback_1": 2}
     )
     stream = hub_of(hass).stream(1)
     await simulator.counters.wait_for_connections("video", 1)
+    ring = stream.lookback
+    assert ring is not None
+    await wait_stream(stream, lambda _s: ring.diagnostics()["frames"] > 0)
 
     async def stream_closed() -> None:
         await wait_stream(stream, lambda s: not s.is_open and s.viewers == 0)
@@ -880,6 +917,7 @@ async def test_lookback_reopens_the_stream_after_a_restart(
 
     await simulator.reboot(0.2)
     await stream_closed()
+    assert ring.diagnostics()["frames"] == 0
     await simulator.wait_until_up()
     fire_time(hass, LOOKBACK_RETRY_SECONDS + 1)
     await simulator.counters.wait_for_connections("video", 1)

@@ -224,8 +224,13 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
             lookback=lookback,
             codec=codec,
         )
-        result = (await recording.async_record()).as_dict()
-        if (content_id := _media_content_id(self.hass, path)) is not None:
+        clip = await recording.async_record()
+        result = clip.as_dict()
+        # The clip's final name: a clip that took the name meanwhile moved it.
+        content_id = await self.hass.async_add_executor_job(
+            _media_content_id, self.hass, clip.path
+        )
+        if content_id is not None:
             result["media_content_id"] = content_id
         self.hass.bus.async_fire(
             EVENT_CLIP_SAVED,
@@ -236,10 +241,15 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
 
 
 def _media_content_id(hass: HomeAssistant, path: Path) -> str | None:
-    """Return the media source id of a clip in a media folder, if it is in one."""
+    """Return the media source id of a clip in a media folder, if it is in one.
+
+    Blocking (it resolves the folders, as the clip's path was): run it in the
+    executor.
+    """
     for name, folder in hass.config.media_dirs.items():
-        if path.is_relative_to(folder):
-            relative = path.relative_to(folder).as_posix()
+        real_folder = Path(folder).resolve()
+        if path.is_relative_to(real_folder):
+            relative = path.relative_to(real_folder).as_posix()
             return f"media-source://media_source/{name}/{relative}"
     return None
 

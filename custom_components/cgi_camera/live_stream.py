@@ -269,6 +269,8 @@ class SourceStream:
                     ring.push(viewer.arrived, frame)
         except CameraError as err:
             _LOGGER.debug("Lookback of source %s unavailable: %s", self.source, err)
+        # A clip must not bridge the outage with the frames from before it.
+        ring.clear()
         if not self._hub.shut_down:
             self._cancel_keeper_retry = async_call_later(
                 self._hub.hass, LOOKBACK_RETRY_SECONDS, self._async_start_keeper
