@@ -113,6 +113,7 @@ def test_refusals(text: str) -> None:
 def test_add_answer_and_groups() -> None:
     """``E7 OK``; users per group."""
     assert parse_add_answer("E7 OK\r\n") == "E7"
+    assert parse_add_answer("E7 ok\n") == "E7"  # a device's own spelling
     with pytest.raises(CameraResponseError):
         parse_add_answer("OK\r\n")
     with pytest.raises(CameraRequestRefusedError):

@@ -36,8 +36,9 @@ def secret_values(values: Mapping[str, str]) -> list[str]:
     return [value for name, value in values.items() if SECRET_NAME.search(name)]
 
 
-_ADD_OK_RE = re.compile(r"^\s*(\S+)\s+OK\s*$")
-_ID_OK_RE = re.compile(r"^\s*([A-Za-z]+\d+)\s+OK\s*$")
+# "OK" in any case: a device that answers "E7 ok" created E7 all the same.
+_ADD_OK_RE = re.compile(r"^\s*(\S+)\s+OK\s*$", re.IGNORECASE)
+_ID_OK_RE = re.compile(r"^\s*([A-Za-z]+\d+)\s+OK\s*$", re.IGNORECASE)
 _ID_SEARCH_CHARS = 256
 _CREATED_RES = (
     re.compile(
