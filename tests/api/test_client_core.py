@@ -216,14 +216,17 @@ async def test_device_info_in_one_request(
 
     Everything but the speaker and how the I/O is pushed: the spec names no
     parameter for them, so one empty audio/transmit.cgi, and io/port.cgi's
-    checkdirection and monitor (opened and closed), find them.
+    checkdirection and monitor (opened and closed), find them. The port
+    counts the parameters hint are checked with one request each.
     """
     await client.params.list(["Brand.Brand"])
     before = simulator.counters.total_requests
     info = await client.get_device_info()
-    assert simulator.counters.total_requests == before + 4
+    assert simulator.counters.total_requests == before + 6
     assert simulator.counters.requests["/audio/transmit.cgi"] == 1
     assert simulator.counters.requests["/io/port.cgi"] == 2
+    assert simulator.counters.requests["/io/input.cgi"] == 1
+    assert simulator.counters.requests["/io/output.cgi"] == 1
     assert (info.brand, info.model, info.firmware) == ("CGI", "CGI-211", "4.40")
     assert info.serial == "00408C123456"
     assert info.mac == "00:40:8c:12:34:56"

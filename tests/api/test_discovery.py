@@ -139,12 +139,18 @@ async def test_hints_are_read_when_present(client_for: ClientFactory) -> None:
 async def test_unreadable_hints_fall_back_to_the_spec(
     simulator: Simulator, client: CameraClient
 ) -> None:
-    """A count that is not a number is a missing hint: probe the device."""
+    """A count that is not a number is a missing hint: probe the device.
+
+    A hinted count the device refuses is probed too: the hints' ``Input.I5``
+    says 6 inputs, the device has 2.
+    """
     info = await Discovery(
         client, HINTS | {"Input.NbrOfInputs": "two", "ImageSource.NbrOfSources": ""}
     ).device_info()
-    assert info.capabilities.inputs == 6  # the Input.I5.Name entry
-    assert info.discovery["inputs"] == "parameters Input.I<n>.*"
+    assert info.capabilities.inputs == 2
+    assert info.discovery["inputs"] == (
+        "parameters Input.I<n>.*, refused by /io/input.cgi: probed"
+    )
     assert info.capabilities.sources == 1
     assert info.discovery["sources"] == "probe imagesize.cgi?camera=N"
 
@@ -178,13 +184,21 @@ async def test_no_ptz_when_the_source_answers_no_commands(
 
 
 async def test_hints_save_requests(simulator: Simulator, client: CameraClient) -> None:
-    """With the full tree, the list request (and its 401 challenge) tells all."""
+    """With the full tree, the list request (and its 401 challenge) tells most.
+
+    The port counts it hints are checked with one request each.
+    """
     simulator.counters.reset()
     info = await client.get_device_info()
     # The spec names no speaker parameter: audio/transmit.cgi is probed; nor
     # how a device pushes its relays: io/port.cgi is asked (checkdirection,
     # and the monitor opened and closed).
-    probes = {"/audio/transmit.cgi": 1, "/io/port.cgi": 2}
+    probes = {
+        "/audio/transmit.cgi": 1,
+        "/io/port.cgi": 2,
+        "/io/input.cgi": 1,
+        "/io/output.cgi": 1,
+    }
     assert set(simulator.counters.requests) - set(probes) == {"/param.cgi"}
     assert {p: simulator.counters.requests[p] for p in probes} == probes
     assert info.discovery["inputs"] == "parameter Input.NbrOfInputs"

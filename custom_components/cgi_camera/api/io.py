@@ -2,8 +2,8 @@
 
 Port numbers in this API are 1-based, as in the spec's requests.  Devices may
 answer zero-based, or report port 1 alone as ``IO0`` (the spec's monitor
-example); :class:`PortNumbering` decides a device's numbering once, from what
-it reports.
+example); :class:`PortNumbering` decides how one source of answers (the
+check answers, or one monitor path) numbers its ports, from what it reports.
 """
 
 from __future__ import annotations
@@ -24,17 +24,21 @@ MAX_WAIT_MS = 3_600_000
 """Longest wait accepted in a pulse sequence (one hour)."""
 
 _STEP_RE = re.compile(r"([/\\])|(\d+)")
-_IO_LINE_RE = re.compile(r"^\s*IO(\d{1,9})\s*:\s*([/\\HL])\s*$")
+# "IO0:/", also "io0:h" and "IO0:\\" (the spec prints "IO0:\\n" for "IO0:\" + LF).
+_IO_LINE_RE = re.compile(r"^\s*IO(\d{1,9})\s*:\s*([/HL]|\\+)\s*$", re.IGNORECASE)
 _HEADER_LIKE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:\s")
 # "input1=1", "1=active", "IO0:/", "input 1 = 1", "Input1 = no signal"
 _CHECK_LINE_RE = re.compile(
     r"^\s*(?:[A-Za-z_]+\s*)?(\d{1,9})\s*[=:]\s*(\S(?:.*\S)?)\s*$",
 )
 _BARE_VALUE_RE = re.compile(r"^\s*[^\s=:]+\s*$")
+_VALUE_SEPARATOR_RE = re.compile(r"[\s,]+")
 
 _ACTIVE_WORDS = {"1": True, "0": False, "active": True, "inactive": False}
 _ACTIVE_WORDS |= {"/": True, "\\": False, "h": True, "l": False}
 _ACTIVE_WORDS |= {"high": True, "low": False, "on": True, "off": False}
+# Words a check answer may list bare, one per requested port in order.
+_IN_ORDER_WORDS = frozenset(_ACTIVE_WORDS) | {"input", "output"}
 
 
 def check_port(argument: str, port: int) -> int:
@@ -161,7 +165,11 @@ class PulseSequence:
 
 
 class PortNumbering:
-    """How one device numbers its ports in answers, decided once.
+    """How one source of answers numbers its ports, decided once.
+
+    A device may number its check answers as requested and its monitor
+    parts as the spec's monitor example does (port 1 as ``IO0``), so each
+    source (the check answers, each monitor path) keeps its own numbering.
 
     Requests always use the spec's 1-based numbers.  Answers come in one of
     three forms: as requested (``IO1`` is port 1), zero-based (``IO0`` is
@@ -174,15 +182,17 @@ class PortNumbering:
     * ``0`` and ``1`` both reported for a set of two or more ports can only
       be zero-based.
 
-    The first conclusive report decides for the whole device, and nothing
+    The first conclusive report decides for the whole source, and nothing
     changes it afterwards.  Until then a port set that has reported ``0`` is
-    read zero-based, any other one-based.
+    read zero-based; any other follows ``fallback`` (a monitor path falls
+    back to what the check answers decided), else is read one-based.
     """
 
-    def __init__(self) -> None:
-        """Start undecided."""
+    def __init__(self, fallback: PortNumbering | None = None) -> None:
+        """Start undecided, leaning on ``fallback`` until evidence comes."""
         self.mode: Literal["undecided", "one", "zero"] = "undecided"
         self.saw_io0 = False
+        self._fallback = fallback
         self._seen: dict[frozenset[int], set[int]] = {}
 
     @property
@@ -210,13 +220,16 @@ class PortNumbering:
 
     def port(self, ports: frozenset[int], number: int) -> int | None:
         """The requested port that ``number`` stands for (``None``: none)."""
-        if self.mode == "zero" or (
-            self.mode == "undecided" and 0 in self._seen.get(ports, ())
-        ):
-            port = number + 1
-        else:
-            port = number or 1
+        port = number + 1 if self._zero_based(ports) else number or 1
         return port if port in ports else None
+
+    def _zero_based(self, ports: frozenset[int]) -> bool:
+        """Whether ``ports`` are read zero-based: decided, own 0, fallback."""
+        if self.mode != "undecided":
+            return self.mode == "zero"
+        if 0 in self._seen.get(ports, ()):
+            return True
+        return self._fallback is not None and self._fallback.mode == "zero"
 
 
 class PortMapper:
@@ -263,7 +276,8 @@ def parse_monitor_part(body: bytes) -> list[tuple[int, bool]]:
             if not _HEADER_LIKE_RE.match(line):
                 skip_line("I/O monitor", line)
             continue
-        result.append((int(match.group(1)), parse_active(match.group(2))))
+        # One state character; a doubled backslash is still "inactive".
+        result.append((int(match.group(1)), parse_active(match.group(2)[0])))
     return result
 
 
@@ -304,11 +318,13 @@ async def monitor_events(
 def parse_check(
     text: str, ports: Sequence[int], mapper: PortMapper | None = None
 ) -> dict[int, str]:
-    """Parse a check/checkactive/checkdirection answer into ``{port: word}``.
+    r"""Parse a check/checkactive/checkdirection answer into ``{port: word}``.
 
-    Accepts ``input1=1``, ``1=1``, ``IO0:/``, ``input 1 = 1``-style lines;
-    without them a single bare value answers a single requested port.  Other
-    lines are skipped (logged once); a requested port without a state raises
+    Accepts ``input1=1``, ``1=1``, ``IO0:/``, ``input 1 = 1``-style lines.
+    Without them, bare values answer the requested ports in request order
+    when there are exactly as many (``1``; ``1\r\n0``, ``1,0`` or
+    ``active inactive`` for two ports).  Other lines are skipped (logged
+    once); a requested port without a state raises
     :class:`CameraResponseError`.
     """
     lines = [line.strip() for line in text_lines(text) if line.strip()]
@@ -327,6 +343,8 @@ def parse_check(
                 if line is not value:
                     skip_line("I/O check", line)
             return {ports[0]: value}
+    if not parsed and (in_order := _values_in_request_order(unknown, len(ports))):
+        return dict(zip(ports, in_order, strict=True))
     for line in unknown:
         skip_line("I/O check", line)
     mapper = mapper or PortMapper(ports)
@@ -340,3 +358,27 @@ def parse_check(
     if missing:
         raise CameraResponseError(f"no state for port(s) {missing}")
     return result
+
+
+def _values_in_request_order(lines: list[str], count: int) -> list[str] | None:
+    """``count`` state or direction words from un-numbered lines, or ``None``.
+
+    A line of such words only (separated by commas or blanks) gives values;
+    any other line is skipped and logged.  ``None`` unless that makes exactly
+    ``count`` values.
+    """
+    if count < 2:
+        return None
+    values: list[str] = []
+    skipped: list[str] = []
+    for line in lines:
+        words = [word for word in _VALUE_SEPARATOR_RE.split(line) if word]
+        if all(word.lower() in _IN_ORDER_WORDS for word in words):
+            values += words
+        else:
+            skipped.append(line)
+    if len(values) != count:
+        return None
+    for line in skipped:
+        skip_line("I/O check", line)
+    return values

@@ -42,6 +42,15 @@ MAX_HEADERS = 64
 
 _HEADER_RE = re.compile(rb"^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
+MONITOR_BODY_LINE = re.compile(rb"^\s*IO\d+\s*:", re.IGNORECASE)
+"""A line of an I/O monitor part's body (spec 5.5.1.1: ``IO<n>:<char>``).
+
+It looks like a MIME header (``IO0:/``), so a monitor part whose headers
+lack the blank line that ends them, or that has no headers at all, would
+lose its state to the headers: the I/O monitor passes this as
+``body_line`` to end the headers there.
+"""
+
 
 def boundary_from_content_type(content_type: str) -> str | None:
     """The boundary of a ``multipart/*`` Content-Type, ``None`` if not multipart.
@@ -159,14 +168,21 @@ class MultipartStreamReader:
         boundary: str,
         *,
         max_part_bytes: int,
+        body_line: re.Pattern[bytes] | None = None,
     ) -> None:
-        """Read parts delimited by ``boundary`` (with or without its ``--``)."""
+        """Read parts delimited by ``boundary`` (with or without its ``--``).
+
+        A header line matching ``body_line`` is taken as the first line of
+        the body instead (a part without the blank line after its headers,
+        whose body would look like a header).
+        """
         self._buffer = StreamBuffer(chunks)
         raw = boundary.encode("latin-1", "replace")
         self._delimiters = [b"--" + raw]
         if raw.startswith(b"--"):
             self._delimiters.append(raw)
         self._max_part = max_part_bytes
+        self._body_line = body_line
         self._started = False
         self._closed = False
         self._cut = False
@@ -262,7 +278,9 @@ class MultipartStreamReader:
             if self._boundary_kind(line) is not None:
                 return headers  # an empty part
             match = _HEADER_RE.match(stripped)
-            if match is None:
+            if match is None or (
+                self._body_line is not None and self._body_line.match(stripped)
+            ):
                 return headers  # no blank line before the body (quirk)
             self._buffer.consume(len(line))
             name = match.group(1).decode("ascii").lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
+import re
 
 import aiohttp
 
@@ -79,12 +80,14 @@ class ApiGroup:
         max_part_bytes: int,
         *,
         end_is_cut: bool = True,
+        body_line: re.Pattern[bytes] | None = None,
     ) -> AsyncGenerator[bytes]:
         """Part bodies of a multipart stream answer; closes the response.
 
         With ``end_is_cut`` the device closing the stream without a closing
         boundary raises :class:`CameraConnectionError` (video and audio never
-        end on their own); otherwise the iteration just ends.
+        end on their own); otherwise the iteration just ends.  ``body_line``
+        is passed to :class:`MultipartStreamReader`.
         """
         chunks = self._chunks(response, what)
         try:
@@ -96,7 +99,7 @@ class ApiGroup:
                     f"{what}: the answer is not a multipart stream"
                 )
             reader = MultipartStreamReader(
-                chunks, boundary, max_part_bytes=max_part_bytes
+                chunks, boundary, max_part_bytes=max_part_bytes, body_line=body_line
             )
             async for part in reader:
                 yield part.body

@@ -22,6 +22,7 @@ from ..io import (
 )
 from ..keepalive import KeepAliveWatch
 from ..models import IoEvent, PortLayout
+from ..multipart import MONITOR_BODY_LINE
 from ..transport import Transport
 from .base import ApiGroup
 
@@ -40,7 +41,12 @@ class IoApi(ApiGroup):
     def __init__(self, transport: Transport, stall_timeout: float | None) -> None:
         """Send over ``transport``; the device's port habits start unknown."""
         super().__init__(transport, stall_timeout)
+        # Each source of port numbers learns its own numbering: a device may
+        # answer checks as requested and number its monitor parts as the
+        # spec's example does (port 1 as IO0).  An undecided monitor path
+        # leans on what the check answers decided.
         self.numbering = PortNumbering()
+        self._monitor_numbering: dict[str, PortNumbering] = {}
         self.keepalive = KeepAliveWatch()
         # How each path reports "active": checkactive until the device
         # refuses it, then check (the level), inverted on ports whose
@@ -53,9 +59,20 @@ class IoApi(ApiGroup):
         """How the device's I/O answers are read (for diagnostics)."""
         return {
             "numbering": self.numbering.description,
+            "monitor_numbering": {
+                path: numbering.description
+                for path, numbering in self._monitor_numbering.items()
+            },
             "active_state_query": dict(self._active_query),
             "monitor_keepalive_seconds": self.keepalive.interval,
         }
+
+    def monitor_numbering(self, path: str) -> PortNumbering:
+        """The numbering of ``path``'s monitor parts (its own, kept)."""
+        numbering = self._monitor_numbering.get(path)
+        if numbering is None:
+            numbering = self._monitor_numbering[path] = PortNumbering(self.numbering)
+        return numbering
 
     async def _check(
         self, path: str, action: str, ports: Sequence[int]
@@ -180,9 +197,13 @@ class IoApi(ApiGroup):
     ) -> None:
         """Read monitor parts until each of ``ports`` was reported."""
         parts = self._parts(
-            response, f"GET {path}", MAX_MONITOR_PART_BYTES, end_is_cut=False
+            response,
+            f"GET {path}",
+            MAX_MONITOR_PART_BYTES,
+            end_is_cut=False,
+            body_line=MONITOR_BODY_LINE,
         )
-        mapper = PortMapper(ports, self.numbering)
+        mapper = PortMapper(ports, self.monitor_numbering(path))
         missing = set(ports)
         try:
             async with asyncio.timeout(
@@ -299,11 +320,15 @@ class IoApi(ApiGroup):
             path, [("monitor", ports)], stall_timeout
         )
         parts = self._parts(
-            response, f"GET {path}", MAX_MONITOR_PART_BYTES, end_is_cut=False
+            response,
+            f"GET {path}",
+            MAX_MONITOR_PART_BYTES,
+            end_is_cut=False,
+            body_line=MONITOR_BODY_LINE,
         )
         watched = self.keepalive.watch(parts, f"GET {path}")
         events = monitor_events(
-            watched, PortMapper(ports, self.numbering), on_unreadable
+            watched, PortMapper(ports, self.monitor_numbering(path)), on_unreadable
         )
         try:
             if on_connect is not None:
