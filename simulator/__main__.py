@@ -181,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TYPE[,TYPE...]",
         help="the audio types audio/transmit.cgi takes; empty: no speaker",
     )
+    option(
+        "--no-transmit-answer",
+        dest="transmit_answer",
+        action="store_false",
+        help="audio/transmit.cgi reads until the client closes and never answers",
+    )
     return parser
 
 
@@ -238,6 +244,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "output_active": args.output_active,
         "ptz_sources": args.ptz_sources,
         "speaker_types": tuple(filter(None, args.speaker_types.split(","))),
+        "transmit_answer": args.transmit_answer,
     }
 
 

@@ -74,6 +74,10 @@ class SimulatorConfig:
     #: MIME types audio/transmit.cgi takes (spec 5.8.1); another is answered
     #: 400, and with none the device has no speaker (transmit.cgi is 404).
     speaker_types: tuple[str, ...] = ("audio/basic", "audio/32KADPCM", "audio/G723")
+    #: Whether audio/transmit.cgi answers (204) once the declared body has
+    #: arrived.  False: it reads until the client closes the connection and
+    #: never answers (spec 5.8.5 prints no answer; refusals still answer).
+    transmit_answer: bool = True
     default_resolution: str = "640x480"
     #: Serve HTTPS with this context (tests: a self-signed certificate).
     ssl: ssl.SSLContext | None = None

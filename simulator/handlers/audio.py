@@ -212,7 +212,9 @@ async def transmit_cgi(request: web.Request) -> web.Response:
     A single-part body whose type is not in ``config.speaker_types`` is
     refused (400) before
     a byte is read; so are the transmit faults (``Faults.refuse_transmit``),
-    and ``Faults.cut_transmit`` resets the connection mid-body.
+    and ``Faults.cut_transmit`` resets the connection mid-body.  Without
+    ``config.transmit_answer`` the body is read until the client closes the
+    connection, and nothing is answered.
     """
     sim = sim_of(request)
     if not sim.config.audio or not sim.config.speaker_types:
@@ -241,7 +243,7 @@ async def transmit_cgi(request: web.Request) -> web.Response:
         record.finish(False, refusal)
         return _refusal(request, refusal)
     async with sim.streams.open("audio"):
-        complete = False
+        complete = answered = False
         try:
             if cut_after == 0:
                 _cut(request)
@@ -252,8 +254,12 @@ async def transmit_cgi(request: web.Request) -> web.Response:
                 if cut_after is not None and record.received >= cut_after:
                     _cut(request)
             complete = True
+            if not sim.config.transmit_answer:
+                # The client closing the connection cancels this handler.
+                await asyncio.get_running_loop().create_future()
+            answered = True
         finally:
-            record.finish(complete, 204 if complete else None)
+            record.finish(complete, 204 if answered else None)
     return no_content()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from typing import Any
 
 import pytest
 
@@ -28,9 +29,14 @@ from cgi_camera_api import (
     audio_format,
     paced_blocks,
 )
+from cgi_camera_api.discovery import Discovery
 from simulator import Simulator
 
 from .conftest import ClientFactory, SimulatorFactory
+
+# A device that reads sound until the connection closes and never answers
+# (spec 5.8.5 prints no answer to transmit.cgi).
+SILENT = {"transmit_answer": False}
 
 PROBE = "probe audio/transmit.cgi (empty body)"
 
@@ -82,14 +88,21 @@ async def test_pacing_follows_real_time(
     assert took >= ULAW.seconds(len(audio)) - 0.06 - 2 * ULAW.block_seconds
 
 
+@pytest.mark.parametrize("options", [{}, SILENT], ids=["answering", "never_answering"])
 async def test_cancelling_a_play_closes_the_connection(
-    client: CameraClient, simulator: Simulator
+    simulator_factory: SimulatorFactory,
+    client_for: ClientFactory,
+    options: dict[str, Any],
 ) -> None:
-    """Cancel mid-sound: the device sees the request end, not complete."""
+    """Cancel mid-sound: the device sees the request end, not complete.
+
+    Also on a device that would never answer (it reads until the close).
+    """
+    sim = await simulator_factory(**options)
     audio = b"\x7f" * (AUDIO_BLOCK_BYTES * 100)  # 3 s
-    task = asyncio.create_task(client.audio.play(audio, ULAW))
-    await simulator.counters.wait_for_connections("audio", 1)
-    sound = simulator.audio_transmits[-1]
+    task = asyncio.create_task(client_for(sim).audio.play(audio, ULAW))
+    await sim.counters.wait_for_connections("audio", 1)
+    sound = sim.audio_transmits[-1]
     await sound.wait_for_bytes(AUDIO_BLOCK_BYTES * 3)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -231,3 +244,73 @@ async def test_a_nonce_stale_again_is_an_error(
     with pytest.raises(CameraStaleNonceError):
         await client.audio.play(b"\x7f" * 480, ULAW)
     assert sim.audio_transmits == []
+
+
+async def test_probe_takes_a_type_the_device_waits_on(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """No answer after the empty body: the type is taken, the connection closed."""
+    sim = await simulator_factory(**SILENT)
+    await client_for(sim).audio.transmit_probe("audio/basic")
+    [probe] = sim.audio_transmits
+    await probe.wait_until_ended()
+    assert (probe.complete, probe.received, probe.status) == (True, 0, None)
+
+
+@pytest.mark.parametrize(
+    ("options", "speaker"),
+    [
+        ({}, "audio/basic"),
+        ({"speaker_types": ("audio/G723",)}, "audio/G723"),
+        ({"speaker_types": ()}, None),
+    ],
+)
+async def test_discovery_finds_a_speaker_that_never_answers(
+    simulator_factory: SimulatorFactory,
+    client_for: ClientFactory,
+    options: dict[str, object],
+    speaker: str | None,
+) -> None:
+    """Refused types (400) are still skipped, 404 is still no speaker."""
+    sim = await simulator_factory(**SILENT, **options)
+    info = await client_for(sim).get_device_info()
+    assert info.capabilities.speaker == speaker
+    assert info.discovery["speaker"] == PROBE
+
+
+@pytest.mark.parametrize("code", [403, 404])
+async def test_a_silent_device_refusing_has_no_speaker(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory, code: int
+) -> None:
+    """403 or 404 from a device that otherwise never answers: no speaker."""
+    sim = await simulator_factory(**SILENT)
+    sim.faults.status_next(code, path="/audio/transmit.cgi")
+    discovery = Discovery(client_for(sim), {})
+    assert await discovery._speaker() is None
+
+
+async def test_a_reset_or_refused_connection_finds_no_speaker(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """The connection reset by the device, or refused: no speaker."""
+    sim = await simulator_factory(**SILENT)
+    client = client_for(sim)
+    await client.params.list(["Brand"])  # the auth scheme is learnt
+    sim.faults.reset_next(1)
+    assert await Discovery(client, {})._speaker() is None
+    await sim.stop()
+    assert await Discovery(client_for(sim), {})._speaker() is None
+
+
+async def test_play_to_a_device_that_never_answers(
+    simulator_factory: SimulatorFactory, client_for: ClientFactory
+) -> None:
+    """The whole sound is sent, then play() returns and closes the connection."""
+    sim = await simulator_factory(**SILENT)
+    audio = bytes(range(240)) * 10  # 0.3 s of µ-law
+    await client_for(sim).audio.play(audio, ULAW)
+    [sound] = sim.audio_transmits
+    await sound.wait_until_ended()
+    assert sound.complete
+    assert bytes(sound.body) == audio
+    assert sound.status is None

@@ -168,10 +168,14 @@ async def test_a_port_monitor_that_leaves_relays_out_is_refused(
 async def test_probes_that_get_no_answer_find_nothing(
     client_for: ClientFactory,
 ) -> None:
-    """An optional probe left unanswered: no port monitor, no speaker; setup goes on."""
+    """An optional probe left unanswered: no port monitor; setup goes on.
+
+    (audio/transmit.cgi left unanswered is a speaker waiting for sound, spec
+    5.8.5: tests/api/test_audio_speaker.py.)
+    """
     async with Simulator(SimulatorConfig()) as sim:
         discovery = Discovery(client_for(sim, timeout=0.2), {})
         sim.faults.hang_next(1)  # io/port.cgi?checkdirection
         assert await discovery._io_monitor(2, 2) == IoMonitor(outputs_pushed=True)
         sim.faults.hang_next(1)  # audio/transmit.cgi
-        assert await discovery._speaker() is None
+        assert await discovery._speaker() == "audio/basic"

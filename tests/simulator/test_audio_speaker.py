@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 
@@ -132,3 +134,37 @@ def test_command_line() -> None:
         "audio/G723",
     )
     assert config_from_args(["--speaker-types", ""]).speaker_types == ()
+
+
+async def test_a_device_that_never_answers_reads_until_close(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
+    """transmit_answer=False: the body is taken, no answer; closing ends it."""
+    sim = await simulator_factory(transmit_answer=False)
+    request = asyncio.create_task(post(http, sim))
+    await sim.counters.wait_for_connections("audio", 1)
+    [sound] = sim.audio_transmits
+    await sound.wait_for_bytes(len(SOUND))
+    assert (sound.received, sound.complete, sound.ended) == (len(SOUND), False, False)
+    request.cancel()  # the client closes the connection
+    with pytest.raises(asyncio.CancelledError):
+        await request
+    await sound.wait_until_ended()
+    assert (sound.complete, sound.status) == (True, None)
+    assert sim.config.transmit_answer is False
+
+
+async def test_a_device_that_never_answers_still_refuses(
+    simulator_factory: Factory, http: aiohttp.ClientSession
+) -> None:
+    """Refusals answer as before: a type it does not take, a refusal fault."""
+    sim = await simulator_factory(transmit_answer=False, speaker_types=("audio/G723",))
+    assert await post(http, sim) == 400
+    sim.faults.refuse_transmit(403)
+    assert await post(http, sim, content_type="audio/G723") == 403
+
+
+def test_command_line_transmit_answer() -> None:
+    """--no-transmit-answer: transmit.cgi never answers."""
+    assert config_from_args([]).transmit_answer is True
+    assert config_from_args(["--no-transmit-answer"]).transmit_answer is False

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from .audio import TRANSMIT_FORMATS
 from .errors import (
     CameraBusyError,
+    CameraConnectionError,
     CameraForbiddenError,
     CameraNotFoundError,
     CameraRequestRefusedError,
@@ -107,9 +108,10 @@ async def _answers(
     return True
 
 
-# A probe for something optional that gets no answer in time (a monitor or
-# an empty transmit the device keeps waiting on) finds it absent: the device
-# answers everything else, and setup must not fail for an extra.
+# A probe for something optional that gets no answer in time (a monitor the
+# device keeps waiting on) finds it absent: the device answers everything
+# else, and setup must not fail for an extra.  (An empty transmit the device
+# keeps open is a speaker waiting for sound: see Discovery._speaker.)
 OPTIONAL_ABSENT = (*ABSENT, CameraTimeoutError)
 
 
@@ -194,9 +196,18 @@ class Discovery:
             if numbers:
                 self.notes[what] = f"parameters {group}.{group[0]}<n>.*"
                 count = max(numbers) + 1
-            else:
-                self.notes[what] = f"probe {path}?checkactive=1,2,..."
-                count = await self._probe_ports(path)
+        if count is not None and count > 0:
+            # A hint, not the spec: one request checks it (a group numbered
+            # from 1, or a wrong count, would give a port that fails every poll).
+            count = min(count, MAX_PORTS)
+            if not await _answers(
+                self.client.io.active_states(path, list(range(1, count + 1)))
+            ):
+                self.notes[what] += f", refused by {path}: probed"
+                count = None
+        if count is None:
+            self.notes.setdefault(what, f"probe {path}?checkactive=1,2,...")
+            count = await self._probe_ports(path)
         count = min(count, MAX_PORTS)
         setting = "Trig" if group == "Input" else "Active"
         self.client.io.inverted_ports[path] = frozenset(
@@ -309,7 +320,10 @@ class Discovery:
 
         404 or 403 (no speaker, or not for this account) ends the search; a
         refusal (400) tries the next type; 503 means the speaker is there but
-        busy (someone else talks), so the type counts as taken.
+        busy (someone else talks), so the type counts as taken.  So does a
+        request the device took and keeps open without an answer: it waits
+        for sound (spec 5.8.5 prints no answer).  A connection refused, reset
+        or never answered before the request was sent finds no speaker.
         """
         self.notes["speaker"] = "probe audio/transmit.cgi (empty body)"
         for audio_format in TRANSMIT_FORMATS:
@@ -320,7 +334,7 @@ class Discovery:
             except (
                 CameraNotFoundError,
                 CameraForbiddenError,
-                CameraTimeoutError,
+                CameraConnectionError,
             ) as err:
                 _LOGGER.debug("No speaker: %s", err)
                 return None

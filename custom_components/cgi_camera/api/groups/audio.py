@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
+import logging
 import re
 
 import aiohttp
@@ -19,21 +21,35 @@ from ..multipart import StreamBuffer, boundary_from_content_type
 from ..transport import Params, body_timeout
 from .base import ApiGroup
 
+_LOGGER = logging.getLogger(__name__)
+
 AUDIO_RATE = G726_24.bytes_per_second
 """Bytes a second of the slowest audio format (G.726 at 24 kbit/s)."""
 
 MAX_AUDIO_PART_BYTES = 64 * 1024
 
+TRANSMIT_ANSWER_GRACE = 1.0
+"""Seconds a streamed transmit waits for an answer once its body is sent.
+
+Spec 5.8.5 prints no answer to ``transmit.cgi``: a device may read sound
+until the connection closes and never answer.  No answer in this time,
+with the whole body sent, is success; the connection is then closed.
+"""
+
 _MIME_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$")
 
 
 async def _counted(
-    blocks: AsyncIterable[bytes], length: int, mismatch: list[str]
+    blocks: AsyncIterable[bytes],
+    length: int,
+    mismatch: list[str],
+    on_sent: Callable[[], None],
 ) -> AsyncIterator[bytes]:
     """``blocks`` as they come, stopping before more than ``length`` bytes.
 
     A mismatch is noted in ``mismatch`` and raised, which makes aiohttp abort
-    the request (the connection is closed).
+    the request (the connection is closed).  ``on_sent`` is called once the
+    whole body is handed to the connection (aiohttp asks for more).
     """
     sent = 0
     async for block in blocks:
@@ -47,6 +63,12 @@ async def _counted(
     if sent != length:
         mismatch.append(f"the blocks end after {sent} of the declared {length} bytes")
         raise CameraValueError("length", mismatch[0])
+    on_sent()
+
+
+def _grace(answer: asyncio.Timeout) -> None:
+    """Leave ``answer`` only the grace time from now."""
+    answer.reschedule(asyncio.get_running_loop().time() + TRANSMIT_ANSWER_GRACE)
 
 
 class AudioApi(ApiGroup):
@@ -113,8 +135,11 @@ class AudioApi(ApiGroup):
         without playing a sound: the body is zero bytes.  Raises like any
         request: :class:`CameraNotFoundError` without a speaker,
         :class:`CameraRequestRefusedError` (HTTP 400) for a type it refuses.
+        A device that took the request and keeps it open without an answer
+        (:data:`TRANSMIT_ANSWER_GRACE`) waits for sound: the type is taken.
         """
-        await self.transmit(b"", content_type=content_type)
+        # The empty sound, streamed like a sound so that its end is seen.
+        await self._streamed(lambda: paced_blocks(b"", G726_24), 0, content_type)
 
     async def play(self, audio: bytes, audio_format: AudioFormat) -> None:
         """Send coded ``audio`` to the speaker in real time; return when sent.
@@ -125,14 +150,26 @@ class AudioApi(ApiGroup):
         (which closes the connection) silences it at once.  A Digest nonce
         that went stale is answered once, with the sound sent again from its
         start (the device refused the first request without playing it).
+        Once the whole sound is sent, an answer is awaited for
+        :data:`TRANSMIT_ANSWER_GRACE` only: a device that reads until the
+        connection closes (spec 5.8.5 prints no answer) has played it.
         """
+        await self._streamed(
+            lambda: paced_blocks(audio, audio_format),
+            len(audio),
+            audio_format.content_type,
+        )
+
+    async def _streamed(
+        self,
+        blocks: Callable[[], AsyncIterable[bytes]],
+        length: int,
+        content_type: str,
+    ) -> None:
+        """Transmit ``blocks()``, once more from the start on a stale nonce."""
         for attempt in range(2):
             try:
-                await self.transmit(
-                    paced_blocks(audio, audio_format),
-                    length=len(audio),
-                    content_type=audio_format.content_type,
-                )
+                await self.transmit(blocks(), length=length, content_type=content_type)
             except CameraStaleNonceError:
                 # The device refused before playing: the new nonce is learnt.
                 if attempt:
@@ -156,7 +193,10 @@ class AudioApi(ApiGroup):
         the whole body (``bytes``; ``length``, if given, must match; it is
         re-sent on a 401 or a same-origin redirect), or an async iterable of
         blocks streamed as they come, never buffered, with ``length`` their
-        total number of bytes (required).
+        total number of bytes (required).  A streamed body waits for the
+        answer only :data:`TRANSMIT_ANSWER_GRACE` after its last byte: no
+        answer by then is success (the device reads until the connection
+        closes, spec 5.8.5), and the connection is closed.
 
         Raises :class:`CameraValueError` before sending for a bad
         ``content_type`` or ``length``; for blocks that turn out longer or
@@ -171,6 +211,8 @@ class AudioApi(ApiGroup):
         ):
             raise CameraValueError("length", f"must be a byte count, got {length!r}")
         mismatch: list[str] = []
+        # Rescheduled to the grace time once a streamed body is all sent.
+        answer = asyncio.timeout(None)
         data: bytes | AsyncIterator[bytes]
         if isinstance(audio, bytes | bytearray):
             data = whole = bytes(audio)
@@ -184,26 +226,35 @@ class AudioApi(ApiGroup):
                 "length", "is required with an async iterable of blocks"
             )
         else:
-            data = _counted(audio, length, mismatch)
+            data = _counted(audio, length, mismatch, lambda: _grace(answer))
         await self._transport.probe()
         try:
-            await self._transport.text(
-                "POST",
-                "/audio/transmit.cgi",
-                (),
-                data=data,
-                headers={
-                    aiohttp.hdrs.CONTENT_TYPE: content_type,
-                    aiohttp.hdrs.CONTENT_LENGTH: str(length),
-                    aiohttp.hdrs.CACHE_CONTROL: "no-cache",
-                },
-                replayable=isinstance(data, bytes),
-                timeout=aiohttp.ClientTimeout(
-                    # the slowest format (G.726 at 24 kbit/s) played in real time
-                    total=body_timeout(self._transport.timeout, length, AUDIO_RATE),
-                    sock_connect=self._transport.timeout,
-                ),
-            )
+            async with answer:
+                await self._transport.text(
+                    "POST",
+                    "/audio/transmit.cgi",
+                    (),
+                    data=data,
+                    headers={
+                        aiohttp.hdrs.CONTENT_TYPE: content_type,
+                        aiohttp.hdrs.CONTENT_LENGTH: str(length),
+                        aiohttp.hdrs.CACHE_CONTROL: "no-cache",
+                    },
+                    replayable=isinstance(data, bytes),
+                    timeout=aiohttp.ClientTimeout(
+                        # the slowest format (G.726 at 24 kbit/s) in real time,
+                        # then the grace time (which ends the request first)
+                        total=body_timeout(self._transport.timeout, length, AUDIO_RATE)
+                        + TRANSMIT_ANSWER_GRACE,
+                        sock_connect=self._transport.timeout,
+                    ),
+                )
+        except TimeoutError:
+            # Only ``answer`` raises this (the transport raises CameraErrors):
+            # the body is all sent and the device keeps reading without an
+            # answer (spec 5.8.5 prints none): played.  The connection closed
+            # when the request was cancelled.
+            _LOGGER.debug("POST /audio/transmit.cgi: no answer after the body")
         except CameraError:
             if not mismatch:
                 raise
