@@ -144,11 +144,18 @@ async def test_discovery_picks_the_fewest_monitor_connections(
 async def test_every_profile_pushes_its_relays(
     client_for: ClientFactory, profile: str
 ) -> None:
-    """Every simulated device pushes its relays, in whichever numbering."""
+    """Every simulated device pushes its relays, in whichever numbering.
+
+    Each offers io/port.cgi's monitor with its relays, so each gets one
+    connection for both: a numbering misread (IO0 beside IO2 as the spec's
+    example and the io0 profile have it) would leave a port out of the
+    monitor's first report and fall back to two connections.
+    """
     async with Simulator(profile_config(profile)) as sim:
         info = await client_for(sim).get_device_info()
     monitor = info.capabilities.io_monitor
     assert monitor.outputs_pushed
+    assert monitor.port_layout is not None
     assert monitor.description
 
 

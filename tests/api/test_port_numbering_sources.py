@@ -161,15 +161,22 @@ def test_an_undecided_monitor_falls_back_to_the_checks() -> None:
     assert monitor.port(1) == 2
 
 
-def test_a_monitors_own_zero_wins_over_the_checks() -> None:
-    """Checks decided one-based; a monitor that reported 0 reads zero-based."""
+def test_a_monitors_own_decision_wins_over_the_checks() -> None:
+    """Checks decided one-based; a lone IO0 still reads as port 1 (IO2 as 2).
+
+    That is the spec's example (port 1 as ``IO0``) beside numbers as
+    requested. Once the monitor's own reports decide zero-based (``0`` and
+    ``1``), that wins.
+    """
     checks = PortNumbering()
-    PortMapper([1, 2], checks).learn([1, 2])
+    PortMapper([1, 2, 3], checks).learn([1, 3])
     assert checks.mode == "one"
-    monitor = PortMapper([1, 2], PortNumbering(checks))
-    assert monitor.port(1) == 1  # no evidence yet: as the checks decided
+    monitor = PortMapper([1, 2, 3], PortNumbering(checks))
     monitor.learn([0])
-    assert (monitor.port(0), monitor.port(1)) == (1, 2)
+    assert (monitor.port(0), monitor.port(2)) == (1, 2)
+    monitor.learn([1])
+    assert monitor.numbering.mode == "zero"
+    assert (monitor.port(0), monitor.port(1), monitor.port(2)) == (1, 2, 3)
 
 
 # -- bare check values in request order -----------------------------------------

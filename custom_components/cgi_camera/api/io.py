@@ -183,9 +183,10 @@ class PortNumbering:
       be zero-based.
 
     The first conclusive report decides for the whole source, and nothing
-    changes it afterwards.  Until then a port set that has reported ``0`` is
-    read zero-based; any other follows ``fallback`` (a monitor path falls
-    back to what the check answers decided), else is read one-based.
+    changes it afterwards.  Until then a source follows ``fallback`` where
+    that has decided (a monitor path falls back to what the check answers
+    decided); else a port set that has reported ``0`` is read zero-based,
+    any other one-based.
     """
 
     def __init__(self, fallback: PortNumbering | None = None) -> None:
@@ -224,12 +225,17 @@ class PortNumbering:
         return port if port in ports else None
 
     def _zero_based(self, ports: frozenset[int]) -> bool:
-        """Whether ``ports`` are read zero-based: decided, own 0, fallback."""
+        """Whether ``ports`` are read zero-based: decided, fallback, own 0.
+
+        A lone ``0`` does not outweigh a decided fallback: one-based answers
+        may name port 1 ``IO0`` (the spec's monitor example), and ``0`` then
+        reads as port 1 either way.
+        """
         if self.mode != "undecided":
             return self.mode == "zero"
-        if 0 in self._seen.get(ports, ()):
-            return True
-        return self._fallback is not None and self._fallback.mode == "zero"
+        if self._fallback is not None and self._fallback.mode != "undecided":
+            return self._fallback.mode == "zero"
+        return 0 in self._seen.get(ports, ())
 
 
 class PortMapper:
