@@ -214,6 +214,9 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
                 },
             )
         path = await self.hass.async_add_executor_job(check_clip_path, self.hass, path)
+        media_folders = await self.hass.async_add_executor_job(
+            _resolved_media_dirs, self.hass
+        )
         codec = str(self.hub.options.get(CONF_CLIP_CODEC, DEFAULT_CLIP_CODEC))
         recording = ClipRecording(
             self.hass,
@@ -227,10 +230,7 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
         clip = await recording.async_record()
         result = clip.as_dict()
         # The clip's final name: a clip that took the name meanwhile moved it.
-        content_id = await self.hass.async_add_executor_job(
-            _media_content_id, self.hass, clip.path
-        )
-        if content_id is not None:
+        if (content_id := _media_content_id(media_folders, clip.path)) is not None:
             result["media_content_id"] = content_id
         self.hass.bus.async_fire(
             EVENT_CLIP_SAVED,
@@ -240,16 +240,21 @@ class CgiCameraCamera(CgiCameraEntity, Camera):
         return result
 
 
-def _media_content_id(hass: HomeAssistant, path: Path) -> str | None:
-    """Return the media source id of a clip in a media folder, if it is in one.
+def _resolved_media_dirs(hass: HomeAssistant) -> dict[str, Path]:
+    """Return the media folders resolved, as a clip's path is.
 
-    Blocking (it resolves the folders, as the clip's path was): run it in the
-    executor.
+    Blocking: run it in the executor.
     """
-    for name, folder in hass.config.media_dirs.items():
-        real_folder = Path(folder).resolve()
-        if path.is_relative_to(real_folder):
-            relative = path.relative_to(real_folder).as_posix()
+    return {
+        name: Path(folder).resolve() for name, folder in hass.config.media_dirs.items()
+    }
+
+
+def _media_content_id(media_folders: dict[str, Path], path: Path) -> str | None:
+    """Return the media source id of a clip in a media folder, if it is in one."""
+    for name, folder in media_folders.items():
+        if path.is_relative_to(folder):
+            relative = path.relative_to(folder).as_posix()
             return f"media-source://media_source/{name}/{relative}"
     return None
 
