@@ -69,27 +69,25 @@ async def test_silence_after_keepalives_ends_the_stream(
     assert watch.interval is None
 
 
-async def test_keepalives_sent_together_teach_nothing() -> None:
-    """The spec's monitor example ends with two empty parts in a row: no timer.
-
-    Learning a gap of ~0 s from them would end every later stream after the
-    floor of silence, for as long as the device is set up.
-    """
+@pytest.mark.parametrize(
+    "bodies",
+    [
+        # The spec's monitor example ends with two empty parts in a row: no
+        # timer. Learning a gap of ~0 s from them would end every later
+        # stream after the floor of silence, for as long as the device is set up.
+        [REPORT, KEEPALIVE, KEEPALIVE, KEEPALIVE],
+        # A keep-alive after a report: a device without keep-alives.
+        [REPORT, KEEPALIVE, REPORT, KEEPALIVE],
+    ],
+    ids=["keepalives_sent_together", "no_keepalives"],
+)
+async def test_parts_that_teach_no_interval_never_time_out(
+    bodies: list[bytes],
+) -> None:
+    """Parts that show no keep-alive timer set no stall limit."""
     watch = KeepAliveWatch()
     stream_end = asyncio.Event()
     stream_end.set()
-    bodies = [REPORT, KEEPALIVE, KEEPALIVE, KEEPALIVE]
-    assert await _drain(watch, _parts(bodies, stream_end)) == bodies
-    assert watch.interval is None
-    assert watch.stall_seconds is None
-
-
-async def test_a_device_without_keepalives_is_never_timed_out() -> None:
-    """A keep-alive after a report teaches nothing: no stall limit is set."""
-    watch = KeepAliveWatch()
-    stream_end = asyncio.Event()
-    stream_end.set()
-    bodies = [REPORT, KEEPALIVE, REPORT, KEEPALIVE]
     assert await _drain(watch, _parts(bodies, stream_end)) == bodies
     assert watch.interval is None
     assert watch.stall_seconds is None

@@ -208,7 +208,6 @@ class Discovery:
         if count is None:
             self.notes.setdefault(what, f"probe {path}?checkactive=1,2,...")
             count = await self._probe_ports(path)
-        count = min(count, MAX_PORTS)
         setting = "Trig" if group == "Input" else "Active"
         self.client.io.inverted_ports[path] = frozenset(
             port
